@@ -15,6 +15,17 @@ public record AppliedIndex(long term, long index) implements Comparable<AppliedI
     }
   }
 
+  /**
+   * Checks that next may follow this one: the applied index never goes backwards (an equal one is
+   * allowed, e.g. a snapshot re-recording the last applied position).
+   */
+  void requireNotAfter(AppliedIndex next) {
+    if (next.compareTo(this) < 0) {
+      throw new IllegalArgumentException(
+          "applied index would go backwards: " + this + " -> " + next);
+    }
+  }
+
   @Override
   public int compareTo(AppliedIndex other) {
     int byIndex = Long.compare(index, other.index);

@@ -8,12 +8,13 @@ package dev.sequent.storage;
  */
 public interface StateReader {
 
-  /** The value stored under key, or null when there is none. */
+  /** The value stored under key (a copy), or null when there is none. */
   byte[] get(String keyspace, byte[] key);
 
   /**
    * Visits the entries whose keys lie in the half-open range [fromInclusive, toExclusive), in key
-   * order, until the visitor returns false. A null bound means unbounded on that side.
+   * order, until the visitor returns false. A null bound means unbounded on that side; a range
+   * whose fromInclusive is not below toExclusive is empty.
    */
   void scan(String keyspace, byte[] fromInclusive, byte[] toExclusive, EntryVisitor visitor);
 
