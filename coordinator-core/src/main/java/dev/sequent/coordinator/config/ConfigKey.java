@@ -1,0 +1,102 @@
+package dev.sequent.coordinator.config;
+
+/**
+ * Every configuration key of a coordinator node, with its default and meaning. Units are last in
+ * the name. This list is the single source for parsing, validation and documentation.
+ */
+public enum ConfigKey {
+  CLUSTER_NAME("cluster.name", "sequent",
+      "Name of the cluster; every node of one cluster must use the same name (it fixes the Raft "
+          + "group id)."),
+  CLUSTER_PEERS("cluster.peers", null,
+      "All nodes of the cluster, comma-separated, each id=host:raftPort:clientPort."),
+  NODE_ID("node.id", null, "This node's id; must be one of cluster.peers."),
+  NODE_DATA_DIR("node.dataDir", null,
+      "Directory for this node's Raft log, snapshots and live state store."),
+  NODE_BIND_HOST("node.bindHost", null,
+      "Address the client and Raft ports bind to; defaults to the host given in cluster.peers."),
+
+  STORE_TYPE("store.type", "rocksdb", "rocksdb (durable) or memory (simulation only)."),
+  STORE_BLOCK_CACHE_BYTES("store.blockCacheBytes", "67108864",
+      "RocksDB block cache shared by all keyspaces."),
+  STORE_WRITE_BUFFER_MANAGER_BYTES("store.writeBufferManagerBytes", "33554432",
+      "Total RocksDB memtable memory, charged to the block cache."),
+  STORE_WRITE_BUFFER_BYTES("store.writeBufferBytes", "8388608",
+      "RocksDB memtable size per keyspace."),
+
+  RAFT_ELECTION_TIMEOUT_MIN_MS("raft.electionTimeoutMinMs", "1000",
+      "Lower bound of the randomized election timeout (Ratis's 150 ms default is too tight for "
+          + "GC pauses on a shared machine)."),
+  RAFT_ELECTION_TIMEOUT_MAX_MS("raft.electionTimeoutMaxMs", "2000",
+      "Upper bound of the randomized election timeout."),
+  RAFT_REQUEST_TIMEOUT_MS("raft.requestTimeoutMs", "3000", "Timeout of one Raft RPC."),
+  RAFT_SEGMENT_SIZE_MAX_BYTES("raft.segmentSizeMaxBytes", "8388608",
+      "Size of one Raft log segment file."),
+  RAFT_SNAPSHOT_THRESHOLD_ENTRIES("raft.snapshotThresholdEntries", "10000",
+      "Take a snapshot (a store checkpoint) every this many applied entries; the log before it "
+          + "is then purged."),
+  RAFT_SNAPSHOTS_RETAINED("raft.snapshotsRetained", "2", "Snapshots kept on disk."),
+  RAFT_PURGE_GAP_ENTRIES("raft.purgeGapEntries", "1024",
+      "Purge the log only when at least this many entries can go."),
+
+  PROPOSE_COMMANDS_PER_ENTRY_MAX("propose.commandsPerEntryMax", "512",
+      "Client commands batched into one Raft entry at most."),
+  PROPOSE_ENTRY_BYTES_MAX("propose.entryBytesMax", "1048576",
+      "Bytes of one Raft entry at most (a single command larger than this is refused)."),
+  PROPOSE_QUEUE_MAX("propose.queueMax", "20000",
+      "Commands waiting to be proposed at most; beyond it requests get OVERLOADED."),
+  PROPOSE_ENTRIES_INFLIGHT_MAX("propose.entriesInflightMax", "16",
+      "Raft entries proposed and not yet applied at most; more waiting commands make bigger "
+          + "entries instead."),
+
+  WIRE_FRAME_BYTES_MAX("wire.frameBytesMax", "1048576", "Largest frame accepted on any port."),
+  INGRESS_INFLIGHT_PER_CONNECTION_MAX("ingress.inflightPerConnectionMax", "4096",
+      "Requests of one connection being processed at most; beyond it OVERLOADED."),
+  INGRESS_IO_THREADS("ingress.ioThreads", "2", "Netty event-loop threads of the client port."),
+
+  TABLE_XID_BYTES_MAX("table.xidBytesMax", "128", "Longest xid, in UTF-8 bytes."),
+  TABLE_ID_BYTES_MAX("table.idBytesMax", "128",
+      "Longest branch id or participant id, in UTF-8 bytes."),
+  TABLE_BRANCHES_PER_TXN_MAX("table.branchesPerTxnMax", "64", "Branches of one txn at most."),
+  TABLE_PAYLOAD_BYTES_MAX("table.payloadBytesMax", "16384", "Largest branch payload."),
+  TABLE_ACTIVE_TXNS_MAX("table.activeTxnsMax", "100000",
+      "Txns in TRYING at most; beyond it begin answers TOO_MANY_ACTIVE_TXNS."),
+  TABLE_TXN_TIMEOUT_MS_MIN("table.txnTimeoutMsMin", "100", "Shortest txn timeout accepted."),
+  TABLE_TXN_TIMEOUT_MS_MAX("table.txnTimeoutMsMax", "600000", "Longest txn timeout accepted."),
+
+  EXPIRY_SWEEP_INTERVAL_MS("expiry.sweepIntervalMs", "250",
+      "How often the leader looks for txns past their deadline."),
+  EXPIRY_BATCH_MAX("expiry.batchMax", "256", "Txns cancelled by one expiry command at most.");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  ConfigKey(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  /** The default, or null when the key is required. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  static ConfigKey byKey(String key) {
+    for (ConfigKey k : values()) {
+      if (k.key.equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+}

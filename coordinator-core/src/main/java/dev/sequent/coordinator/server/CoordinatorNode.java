@@ -1,0 +1,197 @@
+package dev.sequent.coordinator.server;
+
+import dev.sequent.coordinator.config.ConfigException;
+import dev.sequent.coordinator.config.ConfigKey;
+import dev.sequent.coordinator.config.NodeConfig;
+import dev.sequent.coordinator.config.Peer;
+import dev.sequent.coordinator.ingress.IngressServer;
+import dev.sequent.coordinator.propose.Proposer;
+import dev.sequent.coordinator.propose.ProposerLimits;
+import dev.sequent.coordinator.raft.FatalErrorHandler;
+import dev.sequent.coordinator.raft.RaftNode;
+import dev.sequent.coordinator.raft.StoreOpener;
+import dev.sequent.coordinator.raft.TccStateMachine;
+import dev.sequent.coordinator.table.TableLimits;
+import dev.sequent.coordinator.table.TransactionTable;
+import dev.sequent.storage.InMemoryStateStore;
+import dev.sequent.storage.RocksConfig;
+import dev.sequent.storage.RocksStateStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One coordinator node, assembled in data-flow order: client port (ingress) -> proposer -> Raft ->
+ * state machine -> transaction table -> state store. Used by the server launcher and, several at a
+ * time, by embedded clusters (the demo, tests).
+ */
+public final class CoordinatorNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorNode.class);
+  /** How long a linearizable status read may take before it is answered TIMEOUT. */
+  private static final long READ_TIMEOUT_MS = 5_000;
+
+  private final NodeConfig config;
+  private final TccStateMachine stateMachine;
+  private final RaftNode raft;
+  private final Proposer proposer;
+  private final ExpirySweeper sweeper;
+  private final IngressServer ingress;
+  private final ScheduledExecutorService watchdog;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private CoordinatorNode(NodeConfig config, MeterRegistry metrics, FatalErrorHandler fatal)
+      throws IOException, InterruptedException {
+    this.config = config;
+    TransactionTable table = new TransactionTable(tableLimits(config));
+    String nodeId = config.self().id();
+    this.stateMachine = new TccStateMachine(table, storeOpener(config),
+        config.dataDir().resolve("state"), fatal, System::currentTimeMillis,
+        config.intValue(ConfigKey.RAFT_SNAPSHOTS_RETAINED));
+    this.raft = new RaftNode(config, stateMachine);
+    this.proposer = new Proposer(raft::submitWrite, proposerLimits(config), metrics, nodeId);
+    this.sweeper = new ExpirySweeper(raft, proposer, table,
+        config.longValue(ConfigKey.EXPIRY_SWEEP_INTERVAL_MS),
+        config.intValue(ConfigKey.EXPIRY_BATCH_MAX));
+    raft.start();
+    Map<String, Peer> peers = new LinkedHashMap<>();
+    config.peers().forEach(p -> peers.put(p.id(), p));
+    this.ingress = new IngressServer(new IngressServer.Settings(config.bindHost(),
+        config.self().clientPort(), config.intValue(ConfigKey.INGRESS_IO_THREADS),
+        config.intValue(ConfigKey.WIRE_FRAME_BYTES_MAX),
+        config.intValue(ConfigKey.INGRESS_INFLIGHT_PER_CONNECTION_MAX), READ_TIMEOUT_MS),
+        raft, proposer, peers);
+    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sequent-watchdog-" + nodeId);
+      t.setDaemon(true);
+      return t;
+    });
+    // Ratis closes a division whose apply threw but keeps the process up: a zombie that still
+    // answers its ports. Stop the node instead (DESIGN.md rule 5).
+    watchdog.scheduleWithFixedDelay(() -> {
+      if (!closed.get() && !raft.isAlive()) {
+        fatal.onFatal("raft division of node " + nodeId + " is closed", null);
+      }
+    }, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Starts a node: opens its store, joins the cluster and serves clients. */
+  public static CoordinatorNode start(NodeConfig config, MeterRegistry metrics,
+      FatalErrorHandler fatal) throws IOException, InterruptedException {
+    LOG.info("Starting node {} with {}", config.self().id(), config.asMap());
+    return new CoordinatorNode(config, metrics, fatal);
+  }
+
+  static TableLimits tableLimits(NodeConfig config) {
+    try {
+      TableLimits defaults = TableLimits.DEFAULTS;
+      return new TableLimits(
+          config.intValue(ConfigKey.TABLE_XID_BYTES_MAX),
+          config.intValue(ConfigKey.TABLE_ID_BYTES_MAX),
+          config.intValue(ConfigKey.TABLE_BRANCHES_PER_TXN_MAX),
+          config.intValue(ConfigKey.TABLE_PAYLOAD_BYTES_MAX),
+          config.intValue(ConfigKey.TABLE_ACTIVE_TXNS_MAX),
+          config.longValue(ConfigKey.TABLE_TXN_TIMEOUT_MS_MIN),
+          config.longValue(ConfigKey.TABLE_TXN_TIMEOUT_MS_MAX),
+          defaults.ackBatchMax(),
+          Math.max(defaults.expireBatchMax(), config.intValue(ConfigKey.EXPIRY_BATCH_MAX)),
+          defaults.pageEntriesMax());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("table limits: " + e.getMessage());
+    }
+  }
+
+  static ProposerLimits proposerLimits(NodeConfig config) {
+    try {
+      return new ProposerLimits(
+          config.intValue(ConfigKey.PROPOSE_COMMANDS_PER_ENTRY_MAX),
+          config.intValue(ConfigKey.PROPOSE_ENTRY_BYTES_MAX),
+          config.intValue(ConfigKey.PROPOSE_QUEUE_MAX),
+          config.intValue(ConfigKey.PROPOSE_ENTRIES_INFLIGHT_MAX),
+          // An entry not applied within a few election timeouts is stuck behind a lost quorum.
+          4 * config.longValue(ConfigKey.RAFT_ELECTION_TIMEOUT_MAX_MS)
+              + config.longValue(ConfigKey.RAFT_REQUEST_TIMEOUT_MS));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("proposer limits: " + e.getMessage());
+    }
+  }
+
+  static StoreOpener storeOpener(NodeConfig config) {
+    Set<String> keyspaces = TransactionTable.keyspaces();
+    if (config.string(ConfigKey.STORE_TYPE).equals("memory")) {
+      return dir -> InMemoryStateStore.open(dir, keyspaces);
+    }
+    RocksConfig rocks;
+    try {
+      RocksConfig defaults = RocksConfig.defaults();
+      rocks = new RocksConfig(
+          config.longValue(ConfigKey.STORE_BLOCK_CACHE_BYTES),
+          config.longValue(ConfigKey.STORE_WRITE_BUFFER_MANAGER_BYTES),
+          config.longValue(ConfigKey.STORE_WRITE_BUFFER_BYTES),
+          defaults.maxBackgroundJobs(),
+          defaults.maxOpenFiles());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("store: " + e.getMessage());
+    }
+    return dir -> RocksStateStore.open(dir, keyspaces, rocks);
+  }
+
+  public String id() {
+    return config.self().id();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public RaftNode raft() {
+    return raft;
+  }
+
+  public TccStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  public InetSocketAddress clientAddress() {
+    return ingress.address();
+  }
+
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Stops serving, then stops Raft (which closes the state machine and its store). */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("Stopping node {}", id());
+    watchdog.shutdownNow();
+    closeQuietly("ingress", ingress::close);
+    closeQuietly("expiry sweeper", sweeper::close);
+    closeQuietly("proposer", proposer::close);
+    closeQuietly("raft", raft::close);
+  }
+
+  private void closeQuietly(String what, ThrowingRunnable action) {
+    try {
+      action.run();
+    } catch (Exception e) {
+      LOG.warn("Node {}: closing the {} failed", id(), what, e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+}

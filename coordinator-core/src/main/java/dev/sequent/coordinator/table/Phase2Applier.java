@@ -1,0 +1,163 @@
+package dev.sequent.coordinator.table;
+
+import static dev.sequent.protocol.Outcome.INVALID_ARGUMENT;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies the phase-two commands: acks, and the operator's view of calls delivery gave up on.
+ *
+ * <p>Delivery semantics around operators are provisional (the phase-two issue refines them): an
+ * operator's resolution counts towards the txn's completion like an ack, but it does not move the
+ * participant's watermark, because only the participant knows what it applied. The call stays
+ * listed as pending (state RESOLVED_BY_OPERATOR) until the participant's acks pass it, so seqs
+ * above a watermark always stay contiguous; what the dispatcher then sends for it (skip, or deliver
+ * anyway) is the phase-two issue's to decide. An ack that later covers a resolved call leaves it
+ * RESOLVED_BY_OPERATOR: a done branch never changes again.
+ */
+final class Phase2Applier {
+
+  private final TableLimits limits;
+  private final StagedTable table;
+
+  Phase2Applier(TableLimits limits, StagedTable table) {
+    this.limits = limits;
+    this.table = table;
+  }
+
+  /**
+   * Advances each named participant's watermark to its applied seq, marking every call in (old
+   * watermark, applied seq] ACKED. The whole command is refused when it is too large or names an
+   * invalid participant; otherwise each ack is applied in order. An ack at or below the watermark
+   * is a duplicate and changes nothing. An ack beyond the last seq ever assigned is IGNORED (not
+   * clamped): a participant cannot have applied a call that was never assigned, so such an ack
+   * proves its fence belongs to another history, and trusting any part of it could mark a call
+   * ACKED that it never saw; the calls stay pending, visible, and reach an operator if need be.
+   */
+  CommandResult recordAcks(Command.RecordAcks command) {
+    if (command.acks().size() > limits.ackBatchMax()) {
+      return CommandResult.refused(
+          INVALID_ARGUMENT, "more than " + limits.ackBatchMax() + " acks in one command");
+    }
+    for (Ack ack : command.acks()) {
+      String problem = Ids.problem("participant", ack.participant(), limits.idBytesMax());
+      if (problem != null) {
+        return CommandResult.refused(INVALID_ARGUMENT, problem);
+      }
+    }
+    long acked = 0;
+    int ignored = 0;
+    for (Ack ack : command.acks()) {
+      ParticipantRecord counters = table.participant(ack.participant());
+      if (ack.appliedSeq() <= counters.watermark()) {
+        continue;
+      }
+      if (ack.appliedSeq() > counters.lastSeq()) {
+        ignored++;
+        continue;
+      }
+      acked += ackRange(ack.participant(), counters, ack.appliedSeq());
+    }
+    String detail = "acked " + acked + " calls"
+        + (ignored == 0 ? "" : "; ignored " + ignored + " acks beyond the last assigned seq");
+    return CommandResult.ok(detail);
+  }
+
+  private long ackRange(String participant, ParticipantRecord counters, long appliedSeq) {
+    long from = counters.watermark() + 1;
+    long expected = appliedSeq - counters.watermark();
+    // Collect first, change after: the scan must not see its own deletions.
+    List<Map.Entry<Long, Phase2Ref>> calls =
+        table.phase2Range(participant, from, appliedSeq + 1, Integer.MAX_VALUE);
+    if (calls.size() != expected) {
+      throw new IllegalStateException("participant " + participant + " should have " + expected
+          + " unacknowledged calls in [" + from + ", " + appliedSeq + "], has " + calls.size());
+    }
+    for (Map.Entry<Long, Phase2Ref> call : calls) {
+      long seq = call.getKey();
+      if (seq != from++) {
+        throw new IllegalStateException("phase-2 seqs of " + participant + " have a gap at " + seq);
+      }
+      Located located = locate(participant, seq, call.getValue());
+      BranchState state = located.branch().state();
+      switch (state) {
+        case PENDING, NEEDS_OPERATOR ->
+            table.putTxn(located.txn().withBranchState(located.index(), BranchState.ACKED));
+        case RESOLVED_BY_OPERATOR -> { }
+        default -> throw new IllegalStateException(
+            "unacknowledged call " + participant + "#" + seq + " has branch state " + state);
+      }
+      table.deletePhase2(participant, seq);
+    }
+    table.putParticipant(participant, counters.withWatermark(appliedSeq));
+    return expected;
+  }
+
+  /** Marks a pending call as given up by the dispatcher; repeats and late marks change nothing. */
+  CommandResult markNeedsOperator(Command.MarkNeedsOperator command) {
+    return operatorStep(command.participant(), command.seq(), BranchState.NEEDS_OPERATOR);
+  }
+
+  /** Records that an operator resolved a call; counts towards the txn's completion. */
+  CommandResult operatorResolve(Command.OperatorResolve command) {
+    return operatorStep(command.participant(), command.seq(), BranchState.RESOLVED_BY_OPERATOR);
+  }
+
+  /**
+   * Checks, in order: the participant name; the seq was assigned (else INVALID_ARGUMENT, the
+   * nearest outcome there is); the call is still unacknowledged (else OK without a txn: the ack
+   * won the race). Then moves the branch to target unless it is already there or beyond.
+   */
+  private CommandResult operatorStep(String participant, long seq, BranchState target) {
+    String problem = Ids.problem("participant", participant, limits.idBytesMax());
+    if (problem != null) {
+      return CommandResult.refused(INVALID_ARGUMENT, problem);
+    }
+    ParticipantRecord counters = table.participant(participant);
+    if (seq < 1 || seq > counters.lastSeq()) {
+      return CommandResult.refused(
+          INVALID_ARGUMENT, "no phase-2 call " + participant + "#" + seq + " was ever assigned");
+    }
+    if (seq <= counters.watermark()) {
+      return CommandResult.ok("call " + participant + "#" + seq + " is already acknowledged");
+    }
+    Phase2Ref call = table.phase2(participant, seq);
+    if (call == null) {
+      throw new IllegalStateException("unacknowledged call " + participant + "#" + seq
+          + " has no phase-2 record");
+    }
+    Located located = locate(participant, seq, call);
+    BranchState state = located.branch().state();
+    TxnRecord txn = located.txn();
+    boolean moves = switch (state) {
+      case PENDING -> true;
+      case NEEDS_OPERATOR -> target == BranchState.RESOLVED_BY_OPERATOR;
+      case RESOLVED_BY_OPERATOR -> false;
+      case NOT_DECIDED, ACKED -> throw new IllegalStateException(
+          "unacknowledged call " + participant + "#" + seq + " has branch state " + state);
+    };
+    if (moves) {
+      txn = txn.withBranchState(located.index(), target);
+      table.putTxn(txn);
+    }
+    return CommandResult.ok(txn.toView());
+  }
+
+  private record Located(TxnRecord txn, int index, BranchRecord branch) {}
+
+  /** The branch a phase-2 record points at, checked to point back at (participant, seq). */
+  private Located locate(String participant, long seq, Phase2Ref call) {
+    TxnRecord txn = table.requireTxn(call.xid(), "call " + participant + "#" + seq + " names it");
+    int index = txn.indexOf(call.branchId());
+    BranchRecord branch = index < 0 ? null : txn.branches().get(index);
+    if (branch == null
+        || branch.seq() != seq
+        || !branch.branch().participant().equals(participant)
+        || txn.state().decision() != call.decision()) {
+      throw new IllegalStateException("call " + participant + "#" + seq
+          + " and txn " + call.xid() + " disagree");
+    }
+    return new Located(txn, index, branch);
+  }
+}

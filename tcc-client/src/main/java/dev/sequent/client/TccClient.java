@@ -1,0 +1,467 @@
+package dev.sequent.client;
+
+import com.google.protobuf.MessageLite;
+import dev.sequent.protocol.MessageType;
+import dev.sequent.protocol.Outcome;
+import dev.sequent.protocol.proto.BeginRequest;
+import dev.sequent.protocol.proto.DecideRequest;
+import dev.sequent.protocol.proto.RegisterBranchRequest;
+import dev.sequent.protocol.proto.StatusRequest;
+import dev.sequent.protocol.wire.WireFormat;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.internal.ThreadExecutorMap;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The initiator's client of a Sequent cluster: begin a transaction, register branches, decide,
+ * ask for status.
+ *
+ * <p>Give it any nodes of the cluster; it finds the leader (following NOT_LEADER hints, at most
+ * {@code redirectsMax} per call) and keeps one pipelined connection per node. Transient outcomes
+ * and connection failures are retried with exponential backoff and jitter until the call's {@code
+ * operationTimeoutMs} runs out; then the future fails with a {@link TccClientException}. Every
+ * other outcome, including refusals like {@code DECISION_CONFLICT}, completes the future normally:
+ * it is the answer. Every request is idempotent by xid, so repeating one (after a failure, or from
+ * another process) is safe.
+ *
+ * <p>Futures complete on the callback executor, never on a network thread, so a callback may block
+ * without stalling the client. {@link #blocking()} offers the same calls for plain threads.
+ *
+ * <pre>{@code
+ * try (TccClient client = TccClient.builder().seed("10.0.0.1", 7000).build()) {
+ *   String xid = TccClient.newXid();
+ *   client.begin(xid, 30_000, List.of(Branch.of("debit", "accounts")))
+ *       .thenCompose(begun -> client.confirm(xid));
+ * }
+ * }</pre>
+ */
+public final class TccClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TccClient.class);
+
+  /** How long close() waits for the event loops to stop. */
+  static final long CLOSE_WAIT_MS = 5_000;
+  /** Extra wait of a blocking call beyond the operation timeout, which ends the call itself. */
+  static final long BLOCKING_SLACK_MS = 1_000;
+  static final String IO_THREAD_PREFIX = "sequent-client-io";
+  static final String CALLBACK_THREAD_PREFIX = "sequent-client-callback";
+  static final int CALLBACK_THREADS_DEFAULT = 2;
+  /** Host-name lookups waiting for the resolver thread; beyond it a connect fails, then retries. */
+  static final int RESOLVE_QUEUE_MAX = 64;
+
+  private final ClientConfig config;
+  private final EventLoopGroup group;
+  private final ExecutorService resolverPool;
+  private final Executor callbackExecutor;
+  private final ExecutorService ownedCallbackPool;
+  private final NodeConnections connections;
+  private final NodeDirectory directory;
+  private final CallEnv env;
+  private final Set<InitiatorCall> inflight = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Blocking blocking = new Blocking();
+
+  private TccClient(ClientConfig config, Executor callbackExecutor, MeterRegistry registry) {
+    this.config = config;
+    this.group = new NioEventLoopGroup(config.ioThreads(), NamedThreads.daemon(IO_THREAD_PREFIX));
+    ThreadPoolExecutor resolver = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(RESOLVE_QUEUE_MAX), NamedThreads.daemon("sequent-client-dns"));
+    resolver.allowCoreThreadTimeOut(true);
+    this.resolverPool = resolver;
+    if (callbackExecutor == null) {
+      this.ownedCallbackPool = Executors.newFixedThreadPool(CALLBACK_THREADS_DEFAULT,
+          NamedThreads.daemon(CALLBACK_THREAD_PREFIX));
+      this.callbackExecutor = ownedCallbackPool;
+    } else {
+      this.ownedCallbackPool = null;
+      this.callbackExecutor = callbackExecutor;
+    }
+    this.connections = new NodeConnections(config, group, resolverPool);
+    this.directory = new NodeDirectory(config.seeds());
+    this.env = new CallEnv(config,
+        new Backoff(config.backoffInitialMs(), config.backoffMaxMs(), config.jitter()),
+        directory, connections, new AtomicLong(), new ClientMetrics(registry), group, closed);
+  }
+
+  /** A builder; at least one seed is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A fresh, unique transaction id (a random UUID). */
+  public static String newXid() {
+    return UUID.randomUUID().toString();
+  }
+
+  /**
+   * Begins transaction {@code xid}, with the branches already known, in one log command.
+   *
+   * @param xid chosen by the caller; beginning the same xid again with the same content is
+   *     idempotent, with other content it answers {@code XID_CONFLICT}
+   * @param timeoutMs how long the transaction may stay TRYING before the cluster cancels it
+   * @param branches branches to register with the begin, possibly none
+   */
+  public CompletableFuture<TxnResult> begin(String xid, long timeoutMs, List<Branch> branches) {
+    return async(newCall(MessageType.BEGIN_REQUEST, xid, beginRequest(xid, timeoutMs, branches)));
+  }
+
+  /** Registers one more branch of a TRYING transaction ({@code NOT_TRYING} once decided). */
+  public CompletableFuture<TxnResult> registerBranch(String xid, Branch branch) {
+    return async(newCall(MessageType.REGISTER_BRANCH_REQUEST, xid, registerRequest(xid, branch)));
+  }
+
+  /**
+   * Decides the transaction. Answers once the decision is committed; phase two runs in the
+   * background. The same decision again answers the same; the opposite one answers {@code
+   * DECISION_CONFLICT}.
+   */
+  public CompletableFuture<TxnResult> decide(String xid, Decision decision) {
+    return async(newCall(MessageType.DECIDE_REQUEST, xid, decideRequest(xid, decision)));
+  }
+
+  /** {@code decide(xid, CONFIRM)}. */
+  public CompletableFuture<TxnResult> confirm(String xid) {
+    return decide(xid, Decision.CONFIRM);
+  }
+
+  /** {@code decide(xid, CANCEL)}. */
+  public CompletableFuture<TxnResult> cancel(String xid) {
+    return decide(xid, Decision.CANCEL);
+  }
+
+  /** The transaction as the leader holds it ({@code TXN_NOT_FOUND} for an unknown xid). */
+  public CompletableFuture<TxnResult> status(String xid) {
+    return async(newCall(MessageType.STATUS_REQUEST, xid, statusRequest(xid)));
+  }
+
+  /** The same calls, waiting for their answer. Not for event-loop threads. */
+  public Blocking blocking() {
+    return blocking;
+  }
+
+  /** The node the next call starts at: the last node that answered as leader. */
+  InetSocketAddress leaderGuess() {
+    return directory.leader();
+  }
+
+  /**
+   * Fails every call in flight with a {@link TccClientException}, closes the connections and stops
+   * the event loops (waiting at most 5 s, and not at all on an event loop).
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (InitiatorCall call : inflight) {
+      call.abort("the client was closed");
+    }
+    connections.close();
+    Future<?> stopped = group.shutdownGracefully(0, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+    if (ThreadExecutorMap.currentExecutor() == null && !onOwnEventLoop()
+        && !stopped.awaitUninterruptibly(CLOSE_WAIT_MS)) {
+      log.warn("client event loops did not stop within {} ms", CLOSE_WAIT_MS);
+    }
+    resolverPool.shutdownNow();
+    if (ownedCallbackPool != null) {
+      // Not awaited: failures of the calls aborted above are still being delivered on it.
+      ownedCallbackPool.shutdown();
+    }
+  }
+
+  private InitiatorCall newCall(MessageType type, String xid, MessageLite request) {
+    InitiatorCall call = new InitiatorCall(env, type, xid, request);
+    long frameLength = WireFormat.frameLength(request);
+    if (frameLength > config.frameBytesMax()) {
+      // The node would refuse it and close the connection under every other call: answer here.
+      call.finishLocally(new TxnResult(Outcome.FRAME_TOO_LARGE, null, "the request needs a frame"
+          + " length of " + frameLength + " bytes, above frameBytesMax " + config.frameBytesMax()));
+      return call;
+    }
+    inflight.add(call);
+    call.result().whenComplete((answer, failure) -> inflight.remove(call));
+    // Checked after adding, so close() either sees this call or this sees close().
+    if (closed.get()) {
+      call.abort("the client was closed");
+      return call;
+    }
+    call.start();
+    return call;
+  }
+
+  /** The caller's future: completed on the callback executor; cancelling it ends the call. */
+  private CompletableFuture<TxnResult> async(InitiatorCall call) {
+    CompletableFuture<TxnResult> caller = new CompletableFuture<>();
+    call.result().whenComplete((answer, failure) -> deliver(() -> {
+      if (failure == null) {
+        caller.complete(answer);
+      } else {
+        caller.completeExceptionally(failure);
+      }
+    }));
+    caller.whenComplete((answer, failure) -> {
+      if (caller.isCancelled()) {
+        call.abort("the caller cancelled it");
+      }
+    });
+    return caller;
+  }
+
+  private void deliver(Runnable completion) {
+    try {
+      callbackExecutor.execute(completion);
+    } catch (RejectedExecutionException e) {
+      // The callback executor is shut down; still never run callers' code on an event loop.
+      ForkJoinPool.commonPool().execute(completion);
+    }
+  }
+
+  private TxnResult await(InitiatorCall call) {
+    long waitMs = config.operationTimeoutMs() + BLOCKING_SLACK_MS;
+    try {
+      return call.result().get(waitMs, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw clientException(e.getCause());
+    } catch (TimeoutException e) {
+      call.abort("no answer within " + waitMs + " ms of waiting");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      call.abort("the waiting thread was interrupted");
+    }
+    // Aborted above, so done now: the answer if it won the race, else the abort's exception.
+    try {
+      return call.result().join();
+    } catch (CompletionException e) {
+      throw clientException(e.getCause());
+    }
+  }
+
+  private static RuntimeException clientException(Throwable cause) {
+    return cause instanceof RuntimeException
+        ? (RuntimeException) cause
+        : new IllegalStateException("unexpected failure of a call", cause);
+  }
+
+  private void forbidEventLoop(String method) {
+    if (ThreadExecutorMap.currentExecutor() != null || onOwnEventLoop()) {
+      throw new IllegalStateException("blocking " + method + " called on event-loop thread "
+          + Thread.currentThread().getName() + "; it would stall every connection of that loop:"
+          + " use the asynchronous method");
+    }
+  }
+
+  private boolean onOwnEventLoop() {
+    for (EventExecutor executor : group) {
+      if (executor.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static BeginRequest beginRequest(String xid, long timeoutMs, List<Branch> branches) {
+    Branch.requireText(xid, "xid");
+    if (timeoutMs <= 0) {
+      throw new IllegalArgumentException("timeoutMs must be positive, was " + timeoutMs);
+    }
+    BeginRequest.Builder request = BeginRequest.newBuilder().setXid(xid).setTimeoutMs(timeoutMs);
+    for (Branch branch : Objects.requireNonNull(branches, "branches")) {
+      request.addBranches(Objects.requireNonNull(branch, "branch").toSpec());
+    }
+    return request.build();
+  }
+
+  private static RegisterBranchRequest registerRequest(String xid, Branch branch) {
+    Branch.requireText(xid, "xid");
+    return RegisterBranchRequest.newBuilder()
+        .setXid(xid)
+        .setBranch(Objects.requireNonNull(branch, "branch").toSpec())
+        .build();
+  }
+
+  private static DecideRequest decideRequest(String xid, Decision decision) {
+    Branch.requireText(xid, "xid");
+    Objects.requireNonNull(decision, "decision");
+    return DecideRequest.newBuilder()
+        .setXid(xid)
+        .setDecision(decision == Decision.CONFIRM
+            ? dev.sequent.protocol.proto.Decision.CONFIRM
+            : dev.sequent.protocol.proto.Decision.CANCEL)
+        .build();
+  }
+
+  private static StatusRequest statusRequest(String xid) {
+    Branch.requireText(xid, "xid");
+    return StatusRequest.newBuilder().setXid(xid).build();
+  }
+
+  /**
+   * The calls of {@link TccClient}, waiting at most the operation timeout (plus a little) for their
+   * answer. They throw {@link TccClientException} where the future would fail, and refuse to run
+   * on an event-loop thread (IllegalStateException), where waiting would stall the network.
+   */
+  public final class Blocking {
+    private Blocking() {}
+
+    /** See {@link TccClient#begin}. */
+    public TxnResult begin(String xid, long timeoutMs, List<Branch> branches) {
+      forbidEventLoop("begin");
+      return await(newCall(MessageType.BEGIN_REQUEST, xid,
+          beginRequest(xid, timeoutMs, branches)));
+    }
+
+    /** See {@link TccClient#registerBranch}. */
+    public TxnResult registerBranch(String xid, Branch branch) {
+      forbidEventLoop("registerBranch");
+      return await(newCall(MessageType.REGISTER_BRANCH_REQUEST, xid,
+          registerRequest(xid, branch)));
+    }
+
+    /** See {@link TccClient#decide}. */
+    public TxnResult decide(String xid, Decision decision) {
+      forbidEventLoop("decide");
+      return await(newCall(MessageType.DECIDE_REQUEST, xid, decideRequest(xid, decision)));
+    }
+
+    /** See {@link TccClient#confirm}. */
+    public TxnResult confirm(String xid) {
+      return decide(xid, Decision.CONFIRM);
+    }
+
+    /** See {@link TccClient#cancel}. */
+    public TxnResult cancel(String xid) {
+      return decide(xid, Decision.CANCEL);
+    }
+
+    /** See {@link TccClient#status}. */
+    public TxnResult status(String xid) {
+      forbidEventLoop("status");
+      return await(newCall(MessageType.STATUS_REQUEST, xid, statusRequest(xid)));
+    }
+  }
+
+  /** Settings of a client; every value is checked when {@link #build()} is called. */
+  public static final class Builder {
+    private final List<InetSocketAddress> seeds = new ArrayList<>();
+    private long requestTimeoutMs = 2_000;
+    private long operationTimeoutMs = 15_000;
+    private int redirectsMax = 3;
+    private long backoffInitialMs = 20;
+    private long backoffMaxMs = 1_000;
+    private RetryJitter jitter = RetryJitter.FULL;
+    private int frameBytesMax = WireFormat.FRAME_BYTES_MAX_DEFAULT;
+    private int ioThreads = 1;
+    private Executor callbackExecutor;
+    private MeterRegistry meterRegistry;
+
+    private Builder() {}
+
+    /** Adds nodes of the cluster to start from; any node will do, the leader is found. */
+    public Builder seeds(List<InetSocketAddress> nodes) {
+      nodes.forEach(this::seed);
+      return this;
+    }
+
+    /** Adds one node to start from. */
+    public Builder seed(InetSocketAddress node) {
+      seeds.add(Objects.requireNonNull(node, "node"));
+      return this;
+    }
+
+    /** Adds one node to start from; the host name is resolved when connecting. */
+    public Builder seed(String host, int port) {
+      return seed(InetSocketAddress.createUnresolved(host, port));
+    }
+
+    /** How long one attempt (connect, send, answer) may take. Default 2 s. */
+    public Builder requestTimeoutMs(long ms) {
+      this.requestTimeoutMs = ms;
+      return this;
+    }
+
+    /** How long a whole call may take, retries and backoff included. Default 15 s. */
+    public Builder operationTimeoutMs(long ms) {
+      this.operationTimeoutMs = ms;
+      return this;
+    }
+
+    /** How many leader hints one call follows before falling back to round-robin. Default 3. */
+    public Builder redirectsMax(int redirects) {
+      this.redirectsMax = redirects;
+      return this;
+    }
+
+    /** Retry delays: exponential from {@code initialMs} up to {@code maxMs}, jittered. */
+    public Builder backoff(long initialMs, long maxMs, RetryJitter jitter) {
+      this.backoffInitialMs = initialMs;
+      this.backoffMaxMs = maxMs;
+      this.jitter = jitter;
+      return this;
+    }
+
+    /** The largest frame length sent or accepted. Default 1 MiB. */
+    public Builder frameBytesMax(int bytes) {
+      this.frameBytesMax = bytes;
+      return this;
+    }
+
+    /** Network threads. Default 1, plenty for pipelined small messages. */
+    public Builder ioThreads(int threads) {
+      this.ioThreads = threads;
+      return this;
+    }
+
+    /**
+     * Where futures complete (and so where callbacks chained without an executor run). Default: a
+     * pool of two daemon threads owned by the client. A direct executor would run callbacks on
+     * network threads: don't.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Where to record the client's metrics. Default: none. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * A client with these settings; it connects lazily, on the first call.
+     *
+     * @throws IllegalArgumentException when a setting is out of range
+     */
+    public TccClient build() {
+      ClientConfig config = new ClientConfig(seeds, requestTimeoutMs, operationTimeoutMs,
+          redirectsMax, backoffInitialMs, backoffMaxMs, jitter, frameBytesMax, ioThreads);
+      return new TccClient(config, callbackExecutor, meterRegistry);
+    }
+  }
+}

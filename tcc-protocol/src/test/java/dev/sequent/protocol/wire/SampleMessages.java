@@ -1,0 +1,86 @@
+package dev.sequent.protocol.wire;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import dev.sequent.protocol.MessageType;
+import dev.sequent.protocol.Outcome;
+import dev.sequent.protocol.proto.BeginRequest;
+import dev.sequent.protocol.proto.BranchPhase2State;
+import dev.sequent.protocol.proto.BranchSpec;
+import dev.sequent.protocol.proto.BranchView;
+import dev.sequent.protocol.proto.DecideRequest;
+import dev.sequent.protocol.proto.Decision;
+import dev.sequent.protocol.proto.ErrorReply;
+import dev.sequent.protocol.proto.NodeAddress;
+import dev.sequent.protocol.proto.Phase2Ack;
+import dev.sequent.protocol.proto.Phase2Call;
+import dev.sequent.protocol.proto.RegisterBranchRequest;
+import dev.sequent.protocol.proto.StatusRequest;
+import dev.sequent.protocol.proto.TxnReply;
+import dev.sequent.protocol.proto.TxnState;
+import dev.sequent.protocol.proto.TxnView;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/** One filled-in message per type, and raw frames built by hand (not by the code under test). */
+final class SampleMessages {
+  private SampleMessages() {}
+
+  static MessageLite sample(MessageType type) {
+    BranchSpec branch = BranchSpec.newBuilder()
+        .setBranchId("b-1").setParticipant("accounts").setPayload(ByteString.copyFromUtf8("{}"))
+        .build();
+    switch (type) {
+      case BEGIN_REQUEST:
+        return BeginRequest.newBuilder().setXid("x-1").setTimeoutMs(30_000).addBranches(branch)
+            .build();
+      case REGISTER_BRANCH_REQUEST:
+        return RegisterBranchRequest.newBuilder().setXid("x-1").setBranch(branch).build();
+      case DECIDE_REQUEST:
+        return DecideRequest.newBuilder().setXid("x-1").setDecision(Decision.CANCEL).build();
+      case STATUS_REQUEST:
+        return StatusRequest.newBuilder().setXid("x-1").build();
+      case TXN_REPLY:
+        return TxnReply.newBuilder().setOutcome(Outcome.OK.code()).setTxn(txnView()).build();
+      case ERROR_REPLY:
+        return ErrorReply.newBuilder().setOutcome(Outcome.NOT_LEADER.code()).setMessage("go there")
+            .setLeader(NodeAddress.newBuilder().setNodeId("n2").setHost("10.0.0.2").setPort(7000))
+            .build();
+      case PHASE2_CALL:
+        return Phase2Call.newBuilder().setParticipant("accounts").setSeq(7).setTerm(3).setXid("x-1")
+            .setBranchId("b-1").setDecision(Decision.CONFIRM)
+            .setPayload(ByteString.copyFrom(new byte[] {0, -1, 127})).build();
+      case PHASE2_ACK:
+        return Phase2Ack.newBuilder().setParticipant("accounts").setSeq(7).setAppliedSeq(7)
+            .setTerm(3).setOutcome(Outcome.OK.code()).build();
+      default:
+        throw new AssertionError("no sample for " + type);
+    }
+  }
+
+  static TxnView txnView() {
+    return TxnView.newBuilder().setXid("x-1").setState(TxnState.CONFIRMING).setBeganAtMs(1_000)
+        .setDeadlineMs(31_000)
+        .addBranches(BranchView.newBuilder().setBranchId("b-1").setParticipant("accounts")
+            .setSeq(7).setPhase2State(BranchPhase2State.PENDING).setPayloadBytes(2))
+        .build();
+  }
+
+  /** A frame written byte by byte from the documented layout. */
+  static ByteBuf rawFrame(long length, int version, int typeCode, long requestId, byte[] body) {
+    ByteBuf buf = Unpooled.buffer();
+    buf.writeInt((int) length);
+    buf.writeByte(version);
+    buf.writeByte(typeCode);
+    buf.writeLong(requestId);
+    buf.writeBytes(body);
+    return buf;
+  }
+
+  /** A correct frame for this message, built by hand. */
+  static ByteBuf rawFrame(MessageType type, long requestId, MessageLite message) {
+    byte[] body = message.toByteArray();
+    return rawFrame(WireFormat.HEADER_BYTES + body.length, WireFormat.VERSION, type.code(),
+        requestId, body);
+  }
+}
