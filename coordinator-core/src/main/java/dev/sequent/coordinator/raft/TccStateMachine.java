@@ -232,7 +232,8 @@ public final class TccStateMachine extends BaseStateMachine {
     if (termIndex.getIndex() <= current.appliedIndex().index()) {
       // Replay of an entry the store already holds (Ratis replays from the snapshot, not from the
       // store). Its clients were answered the first time; a retry gets its answer from the table.
-      updateLastAppliedTermIndex(termIndex);
+      // The applied index already stands at the store's (set at open): moving it back to this
+      // entry would trip Ratis's monotonicity check and close the division.
       return CompletableFuture.completedFuture(EMPTY);
     }
     try {
