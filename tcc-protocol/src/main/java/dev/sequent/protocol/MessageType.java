@@ -2,13 +2,18 @@ package dev.sequent.protocol;
 
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import dev.sequent.protocol.proto.AnnounceEndpointRequest;
 import dev.sequent.protocol.proto.BeginRequest;
 import dev.sequent.protocol.proto.DecideRequest;
 import dev.sequent.protocol.proto.ErrorReply;
 import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.proto.Phase2Call;
+import dev.sequent.protocol.proto.OperatorResolveRequest;
 import dev.sequent.protocol.proto.RegisterBranchRequest;
+import dev.sequent.protocol.proto.SimpleReply;
 import dev.sequent.protocol.proto.StatusRequest;
+import dev.sequent.protocol.proto.TryReply;
+import dev.sequent.protocol.proto.TryRequest;
 import dev.sequent.protocol.proto.TxnReply;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +33,12 @@ public enum MessageType {
   TXN_REPLY(5, TxnReply.class, TxnReply.parser()),
   ERROR_REPLY(6, ErrorReply.class, ErrorReply.parser()),
   PHASE2_CALL(7, Phase2Call.class, Phase2Call.parser()),
-  PHASE2_ACK(8, Phase2Ack.class, Phase2Ack.parser());
+  PHASE2_ACK(8, Phase2Ack.class, Phase2Ack.parser()),
+  TRY_REQUEST(9, TryRequest.class, TryRequest.parser()),
+  TRY_REPLY(10, TryReply.class, TryReply.parser()),
+  ANNOUNCE_ENDPOINT_REQUEST(11, AnnounceEndpointRequest.class, AnnounceEndpointRequest.parser()),
+  OPERATOR_RESOLVE_REQUEST(12, OperatorResolveRequest.class, OperatorResolveRequest.parser()),
+  SIMPLE_REPLY(13, SimpleReply.class, SimpleReply.parser());
 
   /** Indexed by code: a decoder looks a type up per frame, so this is an array, not a map. */
   private static final MessageType[] BY_CODE = new MessageType[256];

@@ -38,6 +38,8 @@ public enum Outcome {
   DECISION_CONFLICT(23, false),
   /** Register of a branch id that already names a branch with other content. */
   BRANCH_CONFLICT(24, false),
+  /** An operator command names a phase-2 call that was never assigned. */
+  PHASE2_CALL_NOT_FOUND(25, false),
 
   // 30-39: a configured limit refuses the request.
   TOO_MANY_BRANCHES(30, false),
@@ -45,12 +47,26 @@ public enum Outcome {
   /** Too many transactions in TRYING: back-pressure, so retrying later can succeed. */
   TOO_MANY_ACTIVE_TXNS(32, true),
   TIMEOUT_OUT_OF_RANGE(33, false),
+  /** A command carries more items (acks, expiries) than one command may. */
+  BATCH_TOO_LARGE(34, false),
 
   // 40-49: phase two (participant answers).
   /** The participant has not applied the previous seq yet: the leader resends from its watermark. */
   SEQ_GAP(40, true),
   /** The call came from a leader whose term is older than one the participant has seen. */
   STALE_TERM(41, false),
+  /** The endpoint hosts no participant of that name. */
+  UNKNOWN_PARTICIPANT(42, false),
+  /** The resource's onConfirm/onCancel failed; the leader retries with backoff. */
+  PHASE2_FAILED(43, true),
+  /** A confirm for a branch that never tried: the initiator broke the protocol; needs an operator. */
+  CONFIRM_WITHOUT_TRY(44, false),
+
+  // 50-59: phase one (participant answers to try).
+  /** The resource's onTry refused or failed; the initiator must cancel. */
+  TRY_FAILED(50, false),
+  /** The branch was already cancelled (possibly an empty cancel): a late try must not run. */
+  TRY_AFTER_CANCEL(51, false),
 
   // 90-99: the node itself.
   INTERNAL(99, false);

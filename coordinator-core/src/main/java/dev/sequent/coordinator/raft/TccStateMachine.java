@@ -70,6 +70,7 @@ public final class TccStateMachine extends BaseStateMachine {
   private final int snapshotsRetained;
   private final List<Runnable> leaderReadyListeners = new ArrayList<>();
   private final List<Runnable> notLeaderListeners = new ArrayList<>();
+  private volatile List<Runnable> appliedListeners = List.of();
 
   private final AtomicLong snapshotInstalls = new AtomicLong();
   private volatile StateStore store;
@@ -101,6 +102,16 @@ public final class TccStateMachine extends BaseStateMachine {
   /** Called when this node stops being leader. Must not block. */
   public synchronized void onNotLeader(Runnable listener) {
     notLeaderListeners.add(listener);
+  }
+
+  /**
+   * Called on the apply thread after every applied entry (the dispatcher wakes up to look for new
+   * phase-2 calls). Must be cheap and never block: it delays every later apply.
+   */
+  public synchronized void onApplied(Runnable listener) {
+    List<Runnable> next = new ArrayList<>(appliedListeners);
+    next.add(listener);
+    appliedListeners = List.copyOf(next);
   }
 
   /** The live store, for reads (status queries, canonical dumps in tests). */
@@ -244,6 +255,7 @@ public final class TccStateMachine extends BaseStateMachine {
           table.applyEntry(decoded.leaderTimeMs(), decoded.commands(), staged);
       current.commit(staged, new AppliedIndex(termIndex.getTerm(), termIndex.getIndex()));
       updateLastAppliedTermIndex(termIndex);
+      appliedListeners.forEach(TccStateMachine::runQuietly);
       return CompletableFuture.completedFuture(
           Message.valueOf(ByteString.copyFrom(LogEntryCodec.encodeResults(results))));
     } catch (RuntimeException e) {

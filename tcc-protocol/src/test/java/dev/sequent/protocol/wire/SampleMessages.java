@@ -53,6 +53,22 @@ final class SampleMessages {
       case PHASE2_ACK:
         return Phase2Ack.newBuilder().setParticipant("accounts").setSeq(7).setAppliedSeq(7)
             .setTerm(3).setOutcome(Outcome.OK.code()).build();
+      case TRY_REQUEST:
+        return dev.sequent.protocol.proto.TryRequest.newBuilder().setXid("x-1")
+            .setBranchId("b-1").setParticipant("accounts")
+            .setPayload(com.google.protobuf.ByteString.copyFromUtf8("-100")).build();
+      case TRY_REPLY:
+        return dev.sequent.protocol.proto.TryReply.newBuilder()
+            .setOutcome(Outcome.TRY_FAILED.code()).setMessage("insufficient funds").build();
+      case ANNOUNCE_ENDPOINT_REQUEST:
+        return dev.sequent.protocol.proto.AnnounceEndpointRequest.newBuilder()
+            .setParticipant("accounts").setHost("127.0.0.1").setPort(9100).build();
+      case OPERATOR_RESOLVE_REQUEST:
+        return dev.sequent.protocol.proto.OperatorResolveRequest.newBuilder()
+            .setParticipant("accounts").setSeq(7).build();
+      case SIMPLE_REPLY:
+        return dev.sequent.protocol.proto.SimpleReply.newBuilder()
+            .setOutcome(Outcome.OK.code()).build();
       default:
         throw new AssertionError("no sample for " + type);
     }
