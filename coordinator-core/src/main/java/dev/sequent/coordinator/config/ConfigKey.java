@@ -64,6 +64,17 @@ public enum ConfigKey {
   TABLE_TXN_TIMEOUT_MS_MIN("table.txnTimeoutMsMin", "100", "Shortest txn timeout accepted."),
   TABLE_TXN_TIMEOUT_MS_MAX("table.txnTimeoutMsMax", "600000", "Longest txn timeout accepted."),
 
+  DISPATCH_INFLIGHT_MAX("dispatch.inflightMax", "64",
+      "Phase-2 calls sent to one participant and not yet acknowledged, at most."),
+  DISPATCH_BACKOFF_INITIAL_MS("dispatch.backoffInitialMs", "50",
+      "First retry delay after a failed phase-2 call or a lost connection."),
+  DISPATCH_BACKOFF_MAX_MS("dispatch.backoffMaxMs", "5000", "Cap of the retry delay."),
+  DISPATCH_ATTEMPTS_MAX("dispatch.attemptsMax", "20",
+      "Failed attempts of one phase-2 call (the participant answered with an error) before it is "
+          + "marked as needing an operator. A participant that is down is retried forever."),
+  DISPATCH_CONNECT_TIMEOUT_MS("dispatch.connectTimeoutMs", "2000",
+      "Timeout of one connection attempt to a participant endpoint."),
+
   EXPIRY_SWEEP_INTERVAL_MS("expiry.sweepIntervalMs", "250",
       "How often the leader looks for txns past their deadline."),
   EXPIRY_BATCH_MAX("expiry.batchMax", "256", "Txns cancelled by one expiry command at most.");

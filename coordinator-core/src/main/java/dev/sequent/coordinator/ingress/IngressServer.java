@@ -38,7 +38,8 @@ public final class IngressServer implements AutoCloseable {
   public IngressServer(Settings settings, RaftNode raft, Proposer proposer,
       Map<String, Peer> peers) throws InterruptedException {
     String nodeId = raft.id();
-    this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("sequent-ingress-accept-" + nodeId));
+    this.boss =
+        new NioEventLoopGroup(1, new DefaultThreadFactory("sequent-ingress-accept-" + nodeId));
     this.workers = new NioEventLoopGroup(settings.ioThreads(),
         new DefaultThreadFactory("sequent-ingress-io-" + nodeId));
     ServerBootstrap bootstrap = new ServerBootstrap()

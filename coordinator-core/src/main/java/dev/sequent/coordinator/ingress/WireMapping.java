@@ -73,7 +73,7 @@ final class WireMapping {
   }
 
   static dev.sequent.protocol.proto.TxnView view(TxnView txn) {
-    dev.sequent.protocol.proto.TxnView.Builder view = dev.sequent.protocol.proto.TxnView.newBuilder()
+    var view = dev.sequent.protocol.proto.TxnView.newBuilder()
         .setXid(txn.xid())
         .setState(state(txn.state()))
         .setBeganAtMs(txn.beganAtMs())

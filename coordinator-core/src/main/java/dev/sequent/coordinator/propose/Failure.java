@@ -5,7 +5,10 @@ import dev.sequent.protocol.Outcome;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
-/** Maps why a Raft request (an entry, a read) did not complete to the transient outcome its commands are answered with. */
+/**
+ * Maps why a Raft request (an entry, a read) did not complete to the transient outcome its commands
+ * are answered with.
+ */
 public record Failure(Outcome outcome, String message) {
 
   public static Failure classify(Throwable error) {

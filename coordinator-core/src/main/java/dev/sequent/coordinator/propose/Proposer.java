@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
  * Batches client commands into Raft entries: one entry carries many commands, each keeping its own
  * reply, so throughput is not capped by Raft's cost per entry (about 0.3-0.5 ms here).
  *
- * <p>One named thread drains the queue. While the entries in flight are at their limit it waits, and
- * the commands arriving meanwhile make the next entry bigger: under load batches grow by
+ * <p>One named thread drains the queue. While the entries in flight are at their limit it waits,
+ * and the commands arriving meanwhile make the next entry bigger: under load batches grow by
  * themselves; at low load each command goes out at once, alone, without waiting for company.
  *
  * <p>Every failure to get a command applied is answered with a transient outcome (NOT_LEADER,
- * UNAVAILABLE, TIMEOUT): the client retries with the same xid, and the table's idempotency makes the
- * retry safe whether or not the first attempt was applied.
+ * UNAVAILABLE, TIMEOUT): the client retries with the same xid, and the table's idempotency makes
+ * the retry safe whether or not the first attempt was applied.
  */
 public final class Proposer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Proposer.class);
@@ -79,7 +79,8 @@ public final class Proposer implements AutoCloseable {
       reply.complete(transientResult(Outcome.SHUTTING_DOWN, "node is shutting down"));
     } else if (bytes > limits.entryBytesMax()) {
       reply.complete(new CommandResult(Outcome.PAYLOAD_TOO_LARGE, null,
-          "command of about " + bytes + " bytes exceeds the entry limit " + limits.entryBytesMax()));
+          "command of about " + bytes + " bytes exceeds the entry limit "
+              + limits.entryBytesMax()));
     } else if (!queue.offer(new Pending(command, bytes, reply))) {
       overloaded.increment();
       reply.complete(transientResult(Outcome.OVERLOADED, "proposer queue is full"));

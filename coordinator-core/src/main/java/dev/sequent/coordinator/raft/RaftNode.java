@@ -85,9 +85,12 @@ public final class RaftNode implements AutoCloseable {
     GrpcConfigKeys.Server.setHost(p, config.bindHost());
     GrpcConfigKeys.Server.setPort(p, config.self().raftPort());
 
-    RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(config, ConfigKey.RAFT_ELECTION_TIMEOUT_MIN_MS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(config, ConfigKey.RAFT_ELECTION_TIMEOUT_MAX_MS));
-    RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(config, ConfigKey.RAFT_REQUEST_TIMEOUT_MS));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p,
+        millis(config, ConfigKey.RAFT_ELECTION_TIMEOUT_MIN_MS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p,
+        millis(config, ConfigKey.RAFT_ELECTION_TIMEOUT_MAX_MS));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p,
+        millis(config, ConfigKey.RAFT_REQUEST_TIMEOUT_MS));
     // A snapshot stream to a follower that died mid-install waits (request timeout x outstanding
     // chunks) before the leader retries; Ratis's default of 3 s x 8 kept a restarted follower
     // waiting 24 s here. Two chunks in flight keep the stream busy enough on a LAN.

@@ -79,7 +79,8 @@ final class SnapshotDirectory {
     if (Files.isDirectory(target)) {
       return new Snapshot(applied, target); // nothing applied since the last snapshot
     }
-    Path tmp = dir.resolve("tmp-" + applied.term() + "_" + applied.index() + "-" + System.nanoTime());
+    Path tmp =
+        dir.resolve("tmp-" + applied.term() + "_" + applied.index() + "-" + System.nanoTime());
     AppliedIndex written = store.checkpoint(tmp);
     if (!written.equals(applied)) {
       deleteRecursively(tmp);
