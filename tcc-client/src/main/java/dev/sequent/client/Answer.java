@@ -4,6 +4,7 @@ import dev.sequent.protocol.Outcome;
 import dev.sequent.protocol.proto.BranchView;
 import dev.sequent.protocol.proto.ErrorReply;
 import dev.sequent.protocol.proto.NodeAddress;
+import dev.sequent.protocol.proto.SimpleReply;
 import dev.sequent.protocol.proto.TxnReply;
 import dev.sequent.protocol.proto.TxnView;
 import dev.sequent.protocol.wire.Envelope;
@@ -28,6 +29,11 @@ record Answer(Outcome outcome, TxnView txn, String message, String leaderHost, i
         TxnReply txnReply = (TxnReply) reply.message();
         return new Answer(Outcome.fromCode(txnReply.getOutcome()),
             txnReply.hasTxn() ? txnReply.getTxn() : null, txnReply.getMessage(), null, 0);
+      }
+      case SIMPLE_REPLY: {
+        SimpleReply simple = (SimpleReply) reply.message();
+        return new Answer(Outcome.fromCode(simple.getOutcome()), null, simple.getMessage(), null,
+            0);
       }
       case ERROR_REPLY: {
         ErrorReply error = (ErrorReply) reply.message();

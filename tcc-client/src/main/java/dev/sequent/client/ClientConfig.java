@@ -3,6 +3,7 @@ package dev.sequent.client;
 import dev.sequent.protocol.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,16 +18,21 @@ import java.util.Objects;
  * @param jitter how delays are spread below their ceiling
  * @param frameBytesMax the largest frame length sent or accepted
  * @param ioThreads event-loop threads
+ * @param tryAttemptsMax attempts of one try sent to a participant endpoint, the first included
+ * @param participantEndpoints where each participant's endpoint listens, for {@link TccTransaction}
  */
 record ClientConfig(List<InetSocketAddress> seeds, long requestTimeoutMs, long operationTimeoutMs,
     int redirectsMax, long backoffInitialMs, long backoffMaxMs, RetryJitter jitter,
-    int frameBytesMax, int ioThreads) {
+    int frameBytesMax, int ioThreads, int tryAttemptsMax,
+    Map<String, InetSocketAddress> participantEndpoints) {
 
   static final int SEEDS_MAX = 64;
   static final long TIMEOUT_MS_MAX = 24L * 60 * 60 * 1000;
   static final int REDIRECTS_MAX_LIMIT = 64;
   static final long BACKOFF_MS_MAX = 10 * 60 * 1000;
   static final int IO_THREADS_MAX = 64;
+  static final int TRY_ATTEMPTS_MAX_LIMIT = 100;
+  static final int PARTICIPANT_ENDPOINTS_MAX = 10_000;
 
   ClientConfig {
     Objects.requireNonNull(seeds, "seeds");
@@ -41,6 +47,12 @@ record ClientConfig(List<InetSocketAddress> seeds, long requestTimeoutMs, long o
     Objects.requireNonNull(jitter, "jitter");
     WireFormat.checkFrameBytesMax(frameBytesMax);
     checkRange("ioThreads", ioThreads, 1, IO_THREADS_MAX);
+    checkRange("tryAttemptsMax", tryAttemptsMax, 1, TRY_ATTEMPTS_MAX_LIMIT);
+    Objects.requireNonNull(participantEndpoints, "participantEndpoints");
+    participantEndpoints = Map.copyOf(participantEndpoints);
+    check(participantEndpoints.size() <= PARTICIPANT_ENDPOINTS_MAX,
+        "participantEndpoints: at most " + PARTICIPANT_ENDPOINTS_MAX + ", got "
+            + participantEndpoints.size());
   }
 
   private static void checkRange(String name, long value, long min, long max) {

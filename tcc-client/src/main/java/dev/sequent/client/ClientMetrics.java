@@ -58,7 +58,7 @@ final class ClientMetrics {
         .increment();
   }
 
-  /** begin, register_branch, decide, status. */
+  /** begin, register_branch, decide, status, try, announce_endpoint, operator_resolve. */
   static String tag(MessageType type) {
     return type.name().replace("_REQUEST", "").toLowerCase(Locale.ROOT);
   }

@@ -55,7 +55,8 @@ final class InitiatorCall {
 
   private final CallEnv env;
   private final MessageType type;
-  private final String xid;
+  /** What the call is about, for logs: {@code xid=...} or {@code participant=...}. */
+  private final String subject;
   private final MessageLite request;
   private final long startNs;
   private final long deadlineNs;
@@ -72,10 +73,10 @@ final class InitiatorCall {
   private int redirects;
   private int retries;
 
-  InitiatorCall(CallEnv env, MessageType type, String xid, MessageLite request) {
+  InitiatorCall(CallEnv env, MessageType type, String subject, MessageLite request) {
     this.env = env;
     this.type = type;
-    this.xid = xid;
+    this.subject = subject;
     this.request = request;
     this.startNs = System.nanoTime();
     this.deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(env.config().operationTimeoutMs());
@@ -174,7 +175,8 @@ final class InitiatorCall {
     String why = attempt + answer.describe();
     if (!answer.outcome().isTransient()) {
       // OK or a refusal about the transaction: every retry would get the same, so it is final.
-      if (reply.type() == MessageType.TXN_REPLY) {
+      // Only the leader answers with these; an ErrorReply may come from any node.
+      if (reply.type() == MessageType.TXN_REPLY || reply.type() == MessageType.SIMPLE_REPLY) {
         env.directory().leaderIs(node);
       }
       return FollowUp.finish(answer.toResult(), why);
@@ -292,6 +294,6 @@ final class InitiatorCall {
   }
 
   private String describeCall() {
-    return ClientMetrics.tag(type) + " xid=" + xid;
+    return ClientMetrics.tag(type) + " " + subject;
   }
 }

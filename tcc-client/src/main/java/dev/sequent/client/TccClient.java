@@ -1,12 +1,16 @@
 package dev.sequent.client;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.sequent.protocol.MessageType;
 import dev.sequent.protocol.Outcome;
+import dev.sequent.protocol.proto.AnnounceEndpointRequest;
 import dev.sequent.protocol.proto.BeginRequest;
 import dev.sequent.protocol.proto.DecideRequest;
+import dev.sequent.protocol.proto.OperatorResolveRequest;
 import dev.sequent.protocol.proto.RegisterBranchRequest;
 import dev.sequent.protocol.proto.StatusRequest;
+import dev.sequent.protocol.proto.TryRequest;
 import dev.sequent.protocol.wire.WireFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -16,7 +20,9 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -83,6 +89,7 @@ public final class TccClient implements AutoCloseable {
   private final NodeDirectory directory;
   private final CallEnv env;
   private final Set<InitiatorCall> inflight = ConcurrentHashMap.newKeySet();
+  private final Set<TryCall> inflightTries = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Blocking blocking = new Blocking();
 
@@ -159,6 +166,81 @@ public final class TccClient implements AutoCloseable {
     return async(newCall(MessageType.STATUS_REQUEST, xid, statusRequest(xid)));
   }
 
+  /**
+   * Tells the cluster where participant {@code participant}'s endpoint listens, so the leader
+   * delivers its phase-2 calls there; the latest announcement wins. Answered OK once the cluster
+   * recorded it (with a txn-less {@link TxnResult}). A {@code ParticipantEndpoint} given a client
+   * announces itself; call this directly only for an endpoint of your own.
+   */
+  public CompletableFuture<TxnResult> announceEndpoint(String participant, String host,
+      int port) {
+    return async(newCallAbout(MessageType.ANNOUNCE_ENDPOINT_REQUEST, "participant=" + participant,
+        announceRequest(participant, host, port)));
+  }
+
+  /**
+   * An operator resolves participant {@code participant}'s phase-2 call {@code seq} by hand (after
+   * it was marked as needing an operator): the cluster records it as resolved and tells the
+   * participant to skip it, so the calls after it go on in order. Answered with the transaction of
+   * that call ({@code PHASE2_CALL_NOT_FOUND} when no such call was assigned).
+   */
+  public CompletableFuture<TxnResult> resolve(String participant, long seq) {
+    return async(newCallAbout(MessageType.OPERATOR_RESOLVE_REQUEST,
+        "participant=" + participant + " seq=" + seq, resolveRequest(participant, seq)));
+  }
+
+  /**
+   * Sends the try of {@code branch} straight to its participant's endpoint (the coordinator is not
+   * involved: register the branch first, as {@link #begin} with branches or {@link
+   * #registerBranch} do, so a cancel can always reach it). Connection failures, missing replies
+   * and transient outcomes are retried, at most {@code tryAttemptsMax} attempts in all and within
+   * the operation timeout; a duplicate try is safe, the participant's fence answers it with the
+   * first answer. Giving up fails the future with a {@link TccClientException}.
+   */
+  public CompletableFuture<TryResult> tryBranch(InetSocketAddress participantEndpoint, String xid,
+      Branch branch) {
+    TryRequest request = tryRequest(xid, branch);
+    TryCall call = new TryCall(env, Objects.requireNonNull(participantEndpoint, "endpoint"),
+        request);
+    long frameLength = WireFormat.frameLength(request);
+    if (frameLength > config.frameBytesMax()) {
+      return CompletableFuture.completedFuture(new TryResult(Outcome.FRAME_TOO_LARGE,
+          "the try needs a frame length of " + frameLength + " bytes, above frameBytesMax "
+              + config.frameBytesMax()));
+    }
+    inflightTries.add(call);
+    call.result().whenComplete((answer, failure) -> inflightTries.remove(call));
+    if (closed.get()) {
+      call.abort("the client was closed");
+    } else {
+      call.start();
+    }
+    CompletableFuture<TryResult> caller = new CompletableFuture<>();
+    call.result().whenComplete((answer, failure) -> deliver(() -> {
+      if (failure == null) {
+        caller.complete(answer);
+      } else {
+        caller.completeExceptionally(failure);
+      }
+    }));
+    return caller;
+  }
+
+  /**
+   * A new transaction with a fresh xid: add branches, then {@link TccTransaction#execute()}. Its
+   * participants' endpoints come from {@link Builder#participantEndpoint}.
+   *
+   * @param timeoutMs how long the transaction may stay TRYING before the cluster cancels it
+   */
+  public TccTransaction transaction(long timeoutMs) {
+    return transaction(newXid(), timeoutMs);
+  }
+
+  /** A new transaction with the given xid (see {@link #transaction(long)}). */
+  public TccTransaction transaction(String xid, long timeoutMs) {
+    return new TccTransaction(this, xid, timeoutMs, config.participantEndpoints());
+  }
+
   /** The same calls, waiting for their answer. Not for event-loop threads. */
   public Blocking blocking() {
     return blocking;
@@ -182,6 +264,9 @@ public final class TccClient implements AutoCloseable {
     for (InitiatorCall call : inflight) {
       call.abort("the client was closed");
     }
+    for (TryCall call : inflightTries) {
+      call.abort("the client was closed");
+    }
     connections.close();
     Future<?> stopped = group.shutdownGracefully(0, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
     if (ThreadExecutorMap.currentExecutor() == null && !onOwnEventLoop()
@@ -196,7 +281,11 @@ public final class TccClient implements AutoCloseable {
   }
 
   private InitiatorCall newCall(MessageType type, String xid, MessageLite request) {
-    InitiatorCall call = new InitiatorCall(env, type, xid, request);
+    return newCallAbout(type, "xid=" + xid, request);
+  }
+
+  private InitiatorCall newCallAbout(MessageType type, String subject, MessageLite request) {
+    InitiatorCall call = new InitiatorCall(env, type, subject, request);
     long frameLength = WireFormat.frameLength(request);
     if (frameLength > config.frameBytesMax()) {
       // The node would refuse it and close the connection under every other call: answer here.
@@ -321,6 +410,36 @@ public final class TccClient implements AutoCloseable {
     return StatusRequest.newBuilder().setXid(xid).build();
   }
 
+  private static AnnounceEndpointRequest announceRequest(String participant, String host,
+      int port) {
+    Branch.requireText(participant, "participant");
+    Branch.requireText(host, "host");
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("port must be in [1, 65535], was " + port);
+    }
+    return AnnounceEndpointRequest.newBuilder()
+        .setParticipant(participant).setHost(host).setPort(port).build();
+  }
+
+  private static OperatorResolveRequest resolveRequest(String participant, long seq) {
+    Branch.requireText(participant, "participant");
+    if (seq < 1) {
+      throw new IllegalArgumentException("seq counts from 1, was " + seq);
+    }
+    return OperatorResolveRequest.newBuilder().setParticipant(participant).setSeq(seq).build();
+  }
+
+  private static TryRequest tryRequest(String xid, Branch branch) {
+    Branch.requireText(xid, "xid");
+    Objects.requireNonNull(branch, "branch");
+    return TryRequest.newBuilder()
+        .setXid(xid)
+        .setBranchId(branch.branchId())
+        .setParticipant(branch.participant())
+        .setPayload(ByteString.copyFrom(branch.payload()))
+        .build();
+  }
+
   /**
    * The calls of {@link TccClient}, waiting at most the operation timeout (plus a little) for their
    * answer. They throw {@link TccClientException} where the future would fail, and refuse to run
@@ -364,6 +483,20 @@ public final class TccClient implements AutoCloseable {
       forbidEventLoop("status");
       return await(newCall(MessageType.STATUS_REQUEST, xid, statusRequest(xid)));
     }
+
+    /** See {@link TccClient#announceEndpoint}. */
+    public TxnResult announceEndpoint(String participant, String host, int port) {
+      forbidEventLoop("announceEndpoint");
+      return await(newCallAbout(MessageType.ANNOUNCE_ENDPOINT_REQUEST, "participant=" + participant,
+          announceRequest(participant, host, port)));
+    }
+
+    /** See {@link TccClient#resolve}. */
+    public TxnResult resolve(String participant, long seq) {
+      forbidEventLoop("resolve");
+      return await(newCallAbout(MessageType.OPERATOR_RESOLVE_REQUEST,
+          "participant=" + participant + " seq=" + seq, resolveRequest(participant, seq)));
+    }
   }
 
   /** Settings of a client; every value is checked when {@link #build()} is called. */
@@ -377,6 +510,8 @@ public final class TccClient implements AutoCloseable {
     private RetryJitter jitter = RetryJitter.FULL;
     private int frameBytesMax = WireFormat.FRAME_BYTES_MAX_DEFAULT;
     private int ioThreads = 1;
+    private int tryAttemptsMax = 3;
+    private final Map<String, InetSocketAddress> participantEndpoints = new LinkedHashMap<>();
     private Executor callbackExecutor;
     private MeterRegistry meterRegistry;
 
@@ -438,6 +573,26 @@ public final class TccClient implements AutoCloseable {
     }
 
     /**
+     * Attempts of one try sent to a participant endpoint, the first included. Default 3: a try is
+     * on the transaction's critical path, and a participant that keeps failing should be
+     * cancelled, not waited for.
+     */
+    public Builder tryAttemptsMax(int attempts) {
+      this.tryAttemptsMax = attempts;
+      return this;
+    }
+
+    /**
+     * Where participant {@code participant}'s endpoint listens, for the tries of {@link
+     * TccTransaction}. A later call for the same participant replaces the address.
+     */
+    public Builder participantEndpoint(String participant, InetSocketAddress endpoint) {
+      participantEndpoints.put(Branch.requireText(participant, "participant"),
+          Objects.requireNonNull(endpoint, "endpoint"));
+      return this;
+    }
+
+    /**
      * Where futures complete (and so where callbacks chained without an executor run). Default: a
      * pool of two daemon threads owned by the client. A direct executor would run callbacks on
      * network threads: don't.
@@ -460,7 +615,8 @@ public final class TccClient implements AutoCloseable {
      */
     public TccClient build() {
       ClientConfig config = new ClientConfig(seeds, requestTimeoutMs, operationTimeoutMs,
-          redirectsMax, backoffInitialMs, backoffMaxMs, jitter, frameBytesMax, ioThreads);
+          redirectsMax, backoffInitialMs, backoffMaxMs, jitter, frameBytesMax, ioThreads,
+          tryAttemptsMax, participantEndpoints);
       return new TccClient(config, callbackExecutor, meterRegistry);
     }
   }

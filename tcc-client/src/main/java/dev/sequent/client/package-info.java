@@ -1,14 +1,20 @@
 /**
  * The initiator's side of Sequent: {@link dev.sequent.client.TccClient} begins transactions,
- * registers branches, decides and asks for status, following the cluster's leader.
+ * registers branches, decides and asks for status, following the cluster's leader; it also sends
+ * tries straight to participant endpoints ({@code tryBranch}), runs a whole transaction ({@link
+ * dev.sequent.client.TccTransaction}: begin with every branch, parallel tries, decide), and carries
+ * the calls of participants and operators (announce an endpoint, resolve a phase-2 call). The
+ * participant side lives next door, in {@link dev.sequent.client.participant}.
  *
- * <p>Public: the client and its builder, the request and result records ({@link
- * dev.sequent.client.Branch}, {@link dev.sequent.client.TxnResult}, {@link
+ * <p>Public: the client and its builder, {@link dev.sequent.client.TccTransaction}, the request
+ * and result records ({@link dev.sequent.client.Branch}, {@link dev.sequent.client.TxnResult},
+ * {@link dev.sequent.client.TryResult}, {@link dev.sequent.client.TransactionResult}, {@link
  * dev.sequent.client.TxnSnapshot}, {@link dev.sequent.client.BranchSnapshot}), their enums and
  * {@link dev.sequent.client.TccClientException}. Everything else is package-private: the per-call
- * retry and redirect logic ({@code InitiatorCall}), the node directory and leader guess ({@code
- * NodeDirectory}), one pipelined connection per node ({@code NodeConnections}, {@code
- * ReplyHandler}) and metrics ({@code ClientMetrics}).
+ * retry and redirect logic ({@code InitiatorCall}; {@code TryCall} for tries, which have no leader
+ * to follow), the node directory and leader guess ({@code NodeDirectory}), one pipelined connection
+ * per node or endpoint ({@code NodeConnections}, {@code ReplyHandler}) and metrics ({@code
+ * ClientMetrics}).
  *
  * <p>Threads: network work runs on daemon event loops named {@code sequent-client-io-N} and never
  * blocks there (host names resolve on their own thread); callers' futures complete on the callback
@@ -16,6 +22,6 @@
  * threads.
  *
  * <p>Depends on {@code dev.sequent.protocol} (messages, outcomes, framing), Netty and Micrometer;
- * must not import the coordinator or storage.
+ * must not import the coordinator, storage or the participant package (which depends on this one).
  */
 package dev.sequent.client;

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * detector report what it found. tcc-protocol's NettyLeakWatchTest proves the watch sees a real
  * leak; this is a copy of that module's watch, since test classes are not shared between modules.
  */
-final class NettyLeakWatch implements BeforeEachCallback, AfterEachCallback {
+public final class NettyLeakWatch implements BeforeEachCallback, AfterEachCallback {
   static final String DETECTOR_LOGGER = "io.netty.util.ResourceLeakDetector";
   private static final String APPENDER_KEY = "leakAppender";
 
