@@ -4,6 +4,7 @@ import dev.sequent.client.Branch;
 import dev.sequent.client.BranchSnapshot;
 import dev.sequent.client.Decision;
 import dev.sequent.client.TccClient;
+import dev.sequent.client.TransactionResult;
 import dev.sequent.client.TxnResult;
 import dev.sequent.client.TxnState;
 import dev.sequent.coordinator.server.CoordinatorNode;
@@ -23,8 +24,10 @@ import java.util.stream.Collectors;
 
 /**
  * The README's main job, until the bank-transfer demo exists: starts a three-node coordinator
- * cluster on 127.0.0.1 in this JVM (real Raft, real RocksDB directories), runs transactions through
- * {@link TccClient}, kills the leader, and prints what happened. Exits 1 if any check fails.
+ * cluster on 127.0.0.1 in this JVM (real Raft, real RocksDB directories) and two participant
+ * services (real endpoints with RocksDB fences), runs transactions through {@link TccClient} end
+ * to end (begin, tries, decision, confirms delivered in order), kills the leader, and prints what
+ * happened. Exits 1 if any check fails.
  *
  * <p>Options: {@code --txns N} (burst size, default 2000), {@code --concurrency C} (default 64).
  */
@@ -41,17 +44,20 @@ public final class Demo {
   private int run(int burstTxns, int concurrency) throws Exception {
     Path dataDir = Files.createTempDirectory("sequent-demo-");
     say("Starting a three-node Sequent cluster on 127.0.0.1 (data in %s)", dataDir);
-    try (EmbeddedCluster cluster = new EmbeddedCluster(3, dataDir, Map.of()).start()) {
+    try (EmbeddedCluster cluster = new EmbeddedCluster(3, dataDir, Map.of()).start();
+        Participants participants = new Participants(cluster, dataDir)) {
       CoordinatorNode leader = cluster.awaitLeader(30_000);
       say("Leader elected: %s; client ports %s", leader.id(), cluster.clientAddresses());
-      try (TccClient client = TccClient.builder().seeds(cluster.clientAddresses())
-          .operationTimeoutMs(30_000).build()) {
+      say("Participants accounts-eu and accounts-us listen on %s",
+          participants.addresses.values());
+      try (TccClient client = participants.initiator()) {
         String confirmed = showConfirm(client);
         String cancelled = showCancel(client);
         showIdempotency(client, confirmed);
         showExpiry(client);
-        burst(client, burstTxns, concurrency);
-        showFailover(cluster, client, leader, confirmed, cancelled);
+        burst(client, participants, burstTxns, concurrency);
+        showFailover(cluster, client, participants, leader, confirmed, cancelled);
+        checkOrder(participants);
       }
       check(cluster.fatalErrors().isEmpty(), "no node hit a fatal error " + cluster.fatalErrors());
     } finally {
@@ -65,31 +71,44 @@ public final class Demo {
     return 1;
   }
 
-  private String showConfirm(TccClient client) {
-    String xid = TccClient.newXid();
-    say("%n1. A transfer with two branches, confirmed (xid %s)", xid);
-    TxnResult begun = client.blocking().begin(xid, 30_000, List.of(
-        branch("debit", "accounts-eu", "-100 EUR from alice"),
-        branch("credit", "accounts-us", "+100 EUR to bob")));
-    show("begin", begun);
-    TxnResult decided = client.blocking().confirm(xid);
-    show("confirm", decided);
-    check(decided.isOk() && decided.txn().state() == TxnState.CONFIRMING,
-        "confirm is applied (phase two runs next)");
-    return xid;
+  private String showConfirm(TccClient client) throws Exception {
+    say("%n1. A transfer with two branches: begin, try both, confirm, confirms delivered");
+    TransactionResult result = client.transaction(30_000)
+        .branch("debit", "accounts-eu", bytes("-100 EUR from alice"))
+        .branch("credit", "accounts-us", bytes("+100 EUR to bob"))
+        .execute().get(30, TimeUnit.SECONDS);
+    say("   xid %s: tries %s, decision %s", result.xid(), result.tries(), result.decision());
+    TxnResult done = awaitFinal(client, result.xid());
+    show("after phase two", done);
+    check(done.txn().state() == TxnState.CONFIRMED, "both confirms delivered and acknowledged");
+    return result.xid();
   }
 
-  private String showCancel(TccClient client) {
-    String xid = TccClient.newXid();
-    say("%n2. A transfer whose try failed, so the initiator cancels (xid %s)", xid);
-    show("begin", client.blocking().begin(xid, 30_000,
-        List.of(branch("debit", "accounts-eu", "-5000 EUR from carol"))));
-    show("register", client.blocking().registerBranch(xid,
-        branch("credit", "accounts-us", "+5000 EUR to dave")));
-    TxnResult decided = client.blocking().cancel(xid);
-    show("cancel", decided);
-    check(decided.isOk() && decided.txn().state() == TxnState.CANCELLING, "cancel is applied");
-    return xid;
+  private String showCancel(TccClient client) throws Exception {
+    say("%n2. A transfer whose debit try fails (insufficient funds), so it is cancelled");
+    TransactionResult result = client.transaction(30_000)
+        .branch("debit", "accounts-eu", bytes("fail"))
+        .branch("credit", "accounts-us", bytes("+5000 EUR to dave"))
+        .execute().get(30, TimeUnit.SECONDS);
+    say("   xid %s: tries %s, decision %s", result.xid(), result.tries(), result.decision());
+    TxnResult done = awaitFinal(client, result.xid());
+    show("after phase two", done);
+    check(done.txn().state() == TxnState.CANCELLED, "both cancels delivered and acknowledged");
+    return result.xid();
+  }
+
+  private static TxnResult awaitFinal(TccClient client, String xid) throws InterruptedException {
+    TxnResult status = client.blocking().status(xid);
+    for (int i = 0; i < 300 && !isFinal(status); i++) { // bounded: 30 s
+      TimeUnit.MILLISECONDS.sleep(100);
+      status = client.blocking().status(xid);
+    }
+    return status;
+  }
+
+  private static boolean isFinal(TxnResult status) {
+    return status.txn() != null && (status.txn().state() == TxnState.CONFIRMED
+        || status.txn().state() == TxnState.CANCELLED);
   }
 
   private void showIdempotency(TccClient client, String xid) {
@@ -113,58 +132,92 @@ public final class Demo {
       status = client.blocking().status(xid);
     }
     show("status after the deadline", status);
-    check(status.txn().state() == TxnState.CANCELLING && status.txn().expired(),
+    check(status.txn().state() != TxnState.TRYING && status.txn().expired(),
         "a txn past its deadline is cancelled by the cluster");
   }
 
-  private void burst(TccClient client, int txns, int concurrency) throws Exception {
-    say("%n5. %d transactions (begin with one branch, then confirm), %d at a time", txns,
-        concurrency);
+  /**
+   * Two-branch txns end to end: begin, two tries in parallel, confirm, and both confirms applied
+   * by the participants (their resources record when). Latency runs from begin to the later of
+   * the two confirms.
+   */
+  private void burst(TccClient client, Participants participants, int txns, int concurrency)
+      throws Exception {
+    say("%n5. %d two-branch transfers end to end (begin, 2 tries, confirm, 2 confirms applied),"
+        + " %d at a time", txns, concurrency);
     Semaphore window = new Semaphore(concurrency);
-    List<CompletableFuture<TxnResult>> results = new ArrayList<>(txns);
-    long[] latencyNs = new long[txns];
+    List<CompletableFuture<TransactionResult>> results = new ArrayList<>(txns);
+    String[] xids = new String[txns];
+    long[] beganNs = new long[txns];
     long start = System.nanoTime();
     for (int i = 0; i < txns; i++) {
       window.acquire();
-      int n = i;
-      String xid = "burst-" + i + "-" + TccClient.newXid();
-      long began = System.nanoTime();
-      results.add(client.begin(xid, 60_000, List.of(branch("b", "accounts-" + (i % 8), "1")))
-          .thenCompose(r -> r.isOk() ? client.confirm(xid) : CompletableFuture.completedFuture(r))
-          .whenComplete((r, e) -> {
-            latencyNs[n] = System.nanoTime() - began;
-            window.release();
-          }));
+      var txn = client.transaction(60_000)
+          .branch("debit", "accounts-eu", bytes("-1"))
+          .branch("credit", "accounts-us", bytes("+1"));
+      xids[i] = txn.xid();
+      beganNs[i] = System.nanoTime();
+      results.add(txn.execute().whenComplete((r, e) -> window.release()));
     }
-    long ok = 0;
-    for (CompletableFuture<TxnResult> f : results) {
-      ok += f.get(120, TimeUnit.SECONDS).isOk() ? 1 : 0;
+    long decided = 0;
+    for (CompletableFuture<TransactionResult> f : results) {
+      decided += f.get(120, TimeUnit.SECONDS).confirmed() ? 1 : 0;
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    long[] latencyNs = new long[txns];
+    long lastNs = 0;
+    for (int i = 0; i < txns; i++) {
+      long doneNs = participants.awaitBothConfirmed(xids[i], 60_000);
+      latencyNs[i] = doneNs - beganNs[i];
+      lastNs = Math.max(lastNs, doneNs);
+    }
+    double seconds = (lastNs - start) / 1e9;
     Arrays.sort(latencyNs);
-    say("   %d of %d decided in %.2f s: %.0f txns/s (begin + confirm, two Raft commits each)",
-        ok, txns, seconds, txns / seconds);
-    say("   latency p50 %.1f ms, p99 %.1f ms", latencyNs[txns / 2] / 1e6,
-        latencyNs[Math.min(txns - 1, (int) (txns * 0.99))] / 1e6);
-    check(ok == txns, "every transaction of the burst decided");
+    say("   %d of %d confirmed on both participants in %.2f s: %.0f txns/s end to end", decided,
+        txns, seconds, txns / seconds);
+    say("   latency begin -> both confirms applied: p50 %.1f ms, p99 %.1f ms",
+        latencyNs[txns / 2] / 1e6, latencyNs[Math.min(txns - 1, (int) (txns * 0.99))] / 1e6);
+    check(decided == txns, "every transfer of the burst was confirmed");
   }
 
-  private void showFailover(EmbeddedCluster cluster, TccClient client, CoordinatorNode leader,
-      String confirmed, String cancelled) throws Exception {
+  private void checkOrder(Participants participants) {
+    say("%n7. Each participant applied its calls once each, in the cluster's order");
+    participants.ledgers.forEach((name, ledger) -> {
+      List<CountingLedger.Applied> applied = ledger.applied();
+      // Empty cancels (a cancel of a branch that never tried) are recorded by the fence without
+      // calling the resource, so the resource sees increasing seqs, not necessarily every one.
+      boolean increasing = true;
+      for (int i = 1; i < applied.size(); i++) {
+        increasing &= applied.get(i).seq() > applied.get(i - 1).seq();
+      }
+      say("   %s ran its resource for %d calls", name, applied.size());
+      check(increasing, name + " applied its calls in seq order, none twice");
+    });
+  }
+
+  private void showFailover(EmbeddedCluster cluster, TccClient client, Participants participants,
+      CoordinatorNode leader, String confirmed, String cancelled) throws Exception {
     say("%n6. Killing the leader %s", leader.id());
     String inFlight = TccClient.newXid();
-    show("begin before the kill", client.blocking().begin(inFlight, 60_000,
-        List.of(branch("debit", "accounts-eu", "-7 EUR from frank"))));
+    Branch debit = branch("debit", "accounts-eu", "-7 EUR from frank");
+    show("begin before the kill", client.blocking().begin(inFlight, 60_000, List.of(debit)));
+    say("   %-28s -> %s", "try before the kill", client.tryBranch(
+        participants.addresses.get("accounts-eu"), inFlight, debit).get(30, TimeUnit.SECONDS));
     cluster.stop(leader.id());
     CoordinatorNode next = cluster.awaitLeader(30_000);
     say("   new leader: %s (term %d)", next.id(), next.raft().currentTerm());
     TxnResult finished = client.blocking().confirm(inFlight);
     show("confirm after the kill", finished);
     check(finished.isOk(), "a txn begun before the election is confirmed after it");
-    check(client.blocking().status(confirmed).txn().state() == TxnState.CONFIRMING,
+    check(awaitFinal(client, inFlight).txn().state() == TxnState.CONFIRMED,
+        "the new leader delivers its confirm");
+    check(client.blocking().status(confirmed).txn().state() == TxnState.CONFIRMED,
         "a decided txn stays decided across the election");
-    check(client.blocking().status(cancelled).txn().state() == TxnState.CANCELLING,
+    check(client.blocking().status(cancelled).txn().state() == TxnState.CANCELLED,
         "a cancelled txn stays cancelled across the election");
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static Branch branch(String id, String participant, String payload) {

@@ -9,10 +9,12 @@ import dev.sequent.coordinator.raft.RaftNode;
 import dev.sequent.coordinator.table.Command;
 import dev.sequent.coordinator.table.CommandResult;
 import dev.sequent.protocol.Outcome;
+import dev.sequent.protocol.proto.AnnounceEndpointRequest;
 import dev.sequent.protocol.proto.BeginRequest;
 import dev.sequent.protocol.proto.DecideRequest;
 import dev.sequent.protocol.proto.ErrorReply;
 import dev.sequent.protocol.proto.NodeAddress;
+import dev.sequent.protocol.proto.OperatorResolveRequest;
 import dev.sequent.protocol.proto.RegisterBranchRequest;
 import dev.sequent.protocol.proto.StatusRequest;
 import dev.sequent.protocol.wire.Envelope;
@@ -66,6 +68,10 @@ final class IngressHandler extends SimpleChannelInboundHandler<Envelope> {
         case DECIDE_REQUEST ->
             write(ctx, id, WireMapping.decide((DecideRequest) request.message()));
         case STATUS_REQUEST -> status(ctx, id, (StatusRequest) request.message());
+        case ANNOUNCE_ENDPOINT_REQUEST -> write(ctx, id,
+            WireMapping.announce((AnnounceEndpointRequest) request.message()), true);
+        case OPERATOR_RESOLVE_REQUEST -> write(ctx, id,
+            WireMapping.resolve((OperatorResolveRequest) request.message()));
         default -> error(ctx, id, Outcome.INVALID_ARGUMENT,
             request.type() + " is not a request a coordinator serves");
       }
@@ -75,6 +81,14 @@ final class IngressHandler extends SimpleChannelInboundHandler<Envelope> {
   }
 
   private void write(ChannelHandlerContext ctx, long id, Command command) {
+    write(ctx, id, command, false);
+  }
+
+  /**
+   * Proposes a command and answers with its result: a TxnReply, or a SimpleReply for commands
+   * that concern no single transaction.
+   */
+  private void write(ChannelHandlerContext ctx, long id, Command command, boolean simple) {
     if (!raft.isLeader()) {
       notLeader(ctx, id);
       return;
@@ -91,6 +105,9 @@ final class IngressHandler extends SimpleChannelInboundHandler<Envelope> {
       if (failure != null) {
         LOG.error("Proposal failed unexpectedly", failure);
         error(ctx, id, Outcome.INTERNAL, "proposal failed: " + failure);
+      } else if (simple && result.outcome() != Outcome.NOT_LEADER
+          && !(result.outcome().isTransient() && result.txn() == null)) {
+        ctx.writeAndFlush(Envelope.of(id, WireMapping.simpleReply(result)));
       } else {
         answer(ctx, id, result);
       }

@@ -6,11 +6,14 @@ import dev.sequent.coordinator.table.Command;
 import dev.sequent.coordinator.table.CommandResult;
 import dev.sequent.coordinator.table.Decision;
 import dev.sequent.coordinator.table.TxnView;
+import dev.sequent.protocol.proto.AnnounceEndpointRequest;
 import dev.sequent.protocol.proto.BeginRequest;
 import dev.sequent.protocol.proto.BranchPhase2State;
 import dev.sequent.protocol.proto.BranchSpec;
 import dev.sequent.protocol.proto.DecideRequest;
+import dev.sequent.protocol.proto.OperatorResolveRequest;
 import dev.sequent.protocol.proto.RegisterBranchRequest;
+import dev.sequent.protocol.proto.SimpleReply;
 import dev.sequent.protocol.proto.TxnReply;
 import dev.sequent.protocol.proto.TxnState;
 import java.util.ArrayList;
@@ -58,8 +61,28 @@ final class WireMapping {
     return new Command.Decide(request.getXid(), decision);
   }
 
+  static Command announce(AnnounceEndpointRequest request) throws InvalidRequest {
+    if (request.getPort() < 1 || request.getPort() > 65535) {
+      throw new InvalidRequest("endpoint port " + request.getPort() + " is out of 1..65535");
+    }
+    return new Command.AnnounceEndpoint(request.getParticipant(), request.getHost(),
+        request.getPort());
+  }
+
+  static Command resolve(OperatorResolveRequest request) {
+    return new Command.OperatorResolve(request.getParticipant(), request.getSeq());
+  }
+
   private static Branch branch(BranchSpec spec) {
     return new Branch(spec.getBranchId(), spec.getParticipant(), spec.getPayload().toByteArray());
+  }
+
+  /** The answer to a command that concerns no single transaction. */
+  static SimpleReply simpleReply(CommandResult result) {
+    return SimpleReply.newBuilder()
+        .setOutcome(result.outcome().code())
+        .setMessage(result.detail())
+        .build();
   }
 
   static TxnReply reply(CommandResult result) {

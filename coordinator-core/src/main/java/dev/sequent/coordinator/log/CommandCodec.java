@@ -48,6 +48,11 @@ final class CommandCodec {
         Command.OperatorResolve resolve = (Command.OperatorResolve) command;
         out.writeString(resolve.participant()).writeSigned(resolve.seq());
       }
+      case ANNOUNCE_ENDPOINT -> {
+        Command.AnnounceEndpoint announce = (Command.AnnounceEndpoint) command;
+        out.writeString(announce.participant()).writeString(announce.host())
+            .writeSigned(announce.port());
+      }
     }
   }
 
@@ -80,6 +85,8 @@ final class CommandCodec {
       case EXPIRE_DUE -> new Command.ExpireDue(readInt(in));
       case MARK_NEEDS_OPERATOR -> new Command.MarkNeedsOperator(in.readString(), in.readSigned());
       case OPERATOR_RESOLVE -> new Command.OperatorResolve(in.readString(), in.readSigned());
+      case ANNOUNCE_ENDPOINT ->
+          new Command.AnnounceEndpoint(in.readString(), in.readString(), readInt(in));
     };
   }
 

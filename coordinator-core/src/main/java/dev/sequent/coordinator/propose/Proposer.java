@@ -238,6 +238,11 @@ public final class Proposer implements AutoCloseable {
           COMMAND_OVERHEAD_BYTES + utf8Bound(((Command.MarkNeedsOperator) command).participant());
       case OPERATOR_RESOLVE ->
           COMMAND_OVERHEAD_BYTES + utf8Bound(((Command.OperatorResolve) command).participant());
+      case ANNOUNCE_ENDPOINT -> {
+        Command.AnnounceEndpoint announce = (Command.AnnounceEndpoint) command;
+        yield COMMAND_OVERHEAD_BYTES + utf8Bound(announce.participant())
+            + utf8Bound(announce.host());
+      }
     };
   }
 

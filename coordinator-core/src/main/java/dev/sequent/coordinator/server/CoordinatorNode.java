@@ -4,6 +4,8 @@ import dev.sequent.coordinator.config.ConfigException;
 import dev.sequent.coordinator.config.ConfigKey;
 import dev.sequent.coordinator.config.NodeConfig;
 import dev.sequent.coordinator.config.Peer;
+import dev.sequent.coordinator.dispatch.Dispatcher;
+import dev.sequent.coordinator.dispatch.DispatcherSettings;
 import dev.sequent.coordinator.ingress.IngressServer;
 import dev.sequent.coordinator.propose.Proposer;
 import dev.sequent.coordinator.propose.ProposerLimits;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One coordinator node, assembled in data-flow order: client port (ingress) -> proposer -> Raft ->
- * state machine -> transaction table -> state store. Used by the server launcher and, several at a
+ * state machine -> transaction table -> state store, and on the leader the dispatcher that
+ * delivers phase two to participants and proposes their acks back through the proposer. Used by the server launcher and, several at a
  * time, by embedded clusters (the demo, tests).
  */
 public final class CoordinatorNode implements AutoCloseable {
@@ -44,6 +47,7 @@ public final class CoordinatorNode implements AutoCloseable {
   private final RaftNode raft;
   private final Proposer proposer;
   private final ExpirySweeper sweeper;
+  private final Dispatcher dispatcher;
   private final IngressServer ingress;
   private final ScheduledExecutorService watchdog;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,6 +65,14 @@ public final class CoordinatorNode implements AutoCloseable {
     this.sweeper = new ExpirySweeper(raft, proposer, table,
         config.longValue(ConfigKey.EXPIRY_SWEEP_INTERVAL_MS),
         config.intValue(ConfigKey.EXPIRY_BATCH_MAX));
+    this.dispatcher = new Dispatcher(nodeId, dispatcherSettings(config), table,
+        stateMachine::store, proposer::propose, metrics);
+    // Phase two is the leader's job: it starts once this node leads and has applied everything
+    // earlier leaders decided, and stops as soon as it no longer leads. A new leader resumes
+    // every participant from its replicated watermark.
+    stateMachine.onLeaderReady(() -> dispatcher.start(raft.currentTerm()));
+    stateMachine.onNotLeader(dispatcher::stop);
+    stateMachine.onApplied(dispatcher::wake);
     raft.start();
     Map<String, Peer> peers = new LinkedHashMap<>();
     config.peers().forEach(p -> peers.put(p.id(), p));
@@ -124,6 +136,20 @@ public final class CoordinatorNode implements AutoCloseable {
     }
   }
 
+  static DispatcherSettings dispatcherSettings(NodeConfig config) {
+    try {
+      return DispatcherSettings.DEFAULTS
+          .withInflightMax(config.intValue(ConfigKey.DISPATCH_INFLIGHT_MAX))
+          .withBackoffMs(config.longValue(ConfigKey.DISPATCH_BACKOFF_INITIAL_MS),
+              config.longValue(ConfigKey.DISPATCH_BACKOFF_MAX_MS))
+          .withAttemptsMax(config.intValue(ConfigKey.DISPATCH_ATTEMPTS_MAX))
+          .withTimeoutsMs(config.longValue(ConfigKey.DISPATCH_CONNECT_TIMEOUT_MS),
+              DispatcherSettings.DEFAULTS.replyTimeoutMs());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("dispatch: " + e.getMessage());
+    }
+  }
+
   static StoreOpener storeOpener(NodeConfig config) {
     Set<String> keyspaces = TransactionTable.keyspaces();
     if (config.string(ConfigKey.STORE_TYPE).equals("memory")) {
@@ -178,6 +204,7 @@ public final class CoordinatorNode implements AutoCloseable {
     watchdog.shutdownNow();
     closeQuietly("ingress", ingress::close);
     closeQuietly("expiry sweeper", sweeper::close);
+    closeQuietly("dispatcher", dispatcher::close);
     closeQuietly("proposer", proposer::close);
     closeQuietly("raft", raft::close);
   }

@@ -23,7 +23,8 @@ public sealed interface Command {
     RECORD_ACKS(4),
     EXPIRE_DUE(5),
     MARK_NEEDS_OPERATOR(6),
-    OPERATOR_RESOLVE(7);
+    OPERATOR_RESOLVE(7),
+    ANNOUNCE_ENDPOINT(8);
 
     private final int tag;
 
@@ -131,6 +132,23 @@ public sealed interface Command {
     @Override
     public Kind kind() {
       return Kind.OPERATOR_RESOLVE;
+    }
+  }
+
+  /**
+   * Records where a participant's phase-2 calls go: the latest announcement wins, and announcing
+   * the same endpoint again changes nothing. The host is a name or an address literal, printable
+   * ASCII of at most {@link Endpoint#HOST_BYTES_MAX} bytes; the port is in [1, 65535].
+   */
+  record AnnounceEndpoint(String participant, String host, int port) implements Command {
+    public AnnounceEndpoint {
+      Objects.requireNonNull(participant, "participant");
+      Objects.requireNonNull(host, "host");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.ANNOUNCE_ENDPOINT;
     }
   }
 }

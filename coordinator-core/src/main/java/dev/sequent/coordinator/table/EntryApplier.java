@@ -1,5 +1,6 @@
 package dev.sequent.coordinator.table;
 
+import static dev.sequent.protocol.Outcome.BATCH_TOO_LARGE;
 import static dev.sequent.protocol.Outcome.BRANCH_CONFLICT;
 import static dev.sequent.protocol.Outcome.DECISION_CONFLICT;
 import static dev.sequent.protocol.Outcome.INVALID_ARGUMENT;
@@ -47,6 +48,7 @@ final class EntryApplier {
       case EXPIRE_DUE -> expireDue((Command.ExpireDue) command);
       case MARK_NEEDS_OPERATOR -> phase2.markNeedsOperator((Command.MarkNeedsOperator) command);
       case OPERATOR_RESOLVE -> phase2.operatorResolve((Command.OperatorResolve) command);
+      case ANNOUNCE_ENDPOINT -> phase2.announceEndpoint((Command.AnnounceEndpoint) command);
     };
   }
 
@@ -163,11 +165,17 @@ final class EntryApplier {
     return CommandResult.refused(DECISION_CONFLICT, txn.toView(), why);
   }
 
-  /** Cancels up to maxTxns TRYING txns whose deadline is at or before cluster time. */
+  /**
+   * Cancels up to maxTxns TRYING txns whose deadline is at or before cluster time. A maxTxns
+   * below 1 is INVALID_ARGUMENT; one above expireBatchMax is BATCH_TOO_LARGE.
+   */
   private CommandResult expireDue(Command.ExpireDue expire) {
-    if (expire.maxTxns() < 1 || expire.maxTxns() > limits.expireBatchMax()) {
+    if (expire.maxTxns() < 1) {
+      return CommandResult.refused(INVALID_ARGUMENT, "maxTxns must be at least 1");
+    }
+    if (expire.maxTxns() > limits.expireBatchMax()) {
       return CommandResult.refused(
-          INVALID_ARGUMENT, "maxTxns must be in [1, " + limits.expireBatchMax() + "]");
+          BATCH_TOO_LARGE, "maxTxns must be at most " + limits.expireBatchMax());
     }
     // Collect first, change after: the scan must not see its own deletions.
     List<Map.Entry<Long, String>> due = table.due(nowMs, expire.maxTxns());

@@ -1,20 +1,40 @@
 package dev.sequent.coordinator.table;
 
+import static dev.sequent.protocol.Outcome.BATCH_TOO_LARGE;
 import static dev.sequent.protocol.Outcome.INVALID_ARGUMENT;
+import static dev.sequent.protocol.Outcome.PHASE2_CALL_NOT_FOUND;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * Applies the phase-two commands: acks, and the operator's view of calls delivery gave up on.
+ * Applies the phase-two commands: acks, the operator's view of calls delivery gave up on, and
+ * participants' endpoint announcements.
  *
- * <p>Delivery semantics around operators are provisional (the phase-two issue refines them): an
- * operator's resolution counts towards the txn's completion like an ack, but it does not move the
- * participant's watermark, because only the participant knows what it applied. The call stays
- * listed as pending (state RESOLVED_BY_OPERATOR) until the participant's acks pass it, so seqs
- * above a watermark always stay contiguous; what the dispatcher then sends for it (skip, or deliver
- * anyway) is the phase-two issue's to decide. An ack that later covers a resolved call leaves it
- * RESOLVED_BY_OPERATOR: a done branch never changes again.
+ * <p>Operator semantics. Strict per-participant order is never broken, and the watermark moves
+ * only by the participant's own acks, because only the participant knows what it applied:
+ *
+ * <ul>
+ *   <li>{@code MarkNeedsOperator(participant, seq)}: the leader's dispatcher gave up on the call
+ *       after its attempt limit. A PENDING call becomes NEEDS_OPERATOR; the dispatcher sends none
+ *       of the participant's calls from then on (the call is at the head of its stream), and the
+ *       txn stays in progress. Marking again, or marking a call already resolved, changes nothing.
+ *   <li>{@code OperatorResolve(participant, seq)}: an operator settled the branch by hand. A
+ *       PENDING or NEEDS_OPERATOR call becomes RESOLVED_BY_OPERATOR, which counts towards its
+ *       txn's completion like an ack (the txn may become final at once). The call stays listed as
+ *       pending (state RESOLVED_BY_OPERATOR) until the participant's acks pass it: the participant
+ *       still has to receive that seq, flagged {@code operator_resolved}, so it advances its
+ *       applied seq without calling its resource, before it gets any later seq.
+ *   <li>An ack at or past a NEEDS_OPERATOR call makes it ACKED (the participant applied it after
+ *       all, say through an earlier leader's resend); an ack past a RESOLVED_BY_OPERATOR call
+ *       leaves it RESOLVED_BY_OPERATOR: a done branch never changes again.
+ *   <li>Either command naming a seq below 1 is INVALID_ARGUMENT; one naming a seq never assigned
+ *       to the participant is PHASE2_CALL_NOT_FOUND; one naming an acknowledged call is OK and
+ *       changes nothing (the ack won the race).
+ * </ul>
+ *
+ * <p>So seqs above a watermark always stay contiguous in the phase-2 keyspace, and a new leader
+ * finds every call it must still deliver by reading from the watermark.
  */
 final class Phase2Applier {
 
@@ -28,9 +48,10 @@ final class Phase2Applier {
 
   /**
    * Advances each named participant's watermark to its applied seq, marking every call in (old
-   * watermark, applied seq] ACKED. The whole command is refused when it is too large or names an
-   * invalid participant; otherwise each ack is applied in order. An ack at or below the watermark
-   * is a duplicate and changes nothing. An ack beyond the last seq ever assigned is IGNORED (not
+   * watermark, applied seq] ACKED (NEEDS_OPERATOR calls included). The whole command is refused
+   * when it is too large (BATCH_TOO_LARGE) or names an invalid participant (INVALID_ARGUMENT);
+   * otherwise each ack is applied in order. An ack at or below the watermark is a duplicate and
+   * changes nothing. An ack beyond the last seq ever assigned is IGNORED (not
    * clamped): a participant cannot have applied a call that was never assigned, so such an ack
    * proves its fence belongs to another history, and trusting any part of it could mark a call
    * ACKED that it never saw; the calls stay pending, visible, and reach an operator if need be.
@@ -38,7 +59,7 @@ final class Phase2Applier {
   CommandResult recordAcks(Command.RecordAcks command) {
     if (command.acks().size() > limits.ackBatchMax()) {
       return CommandResult.refused(
-          INVALID_ARGUMENT, "more than " + limits.ackBatchMax() + " acks in one command");
+          BATCH_TOO_LARGE, "more than " + limits.ackBatchMax() + " acks in one command");
     }
     for (Ack ack : command.acks()) {
       String problem = Ids.problem("participant", ack.participant(), limits.idBytesMax());
@@ -105,9 +126,10 @@ final class Phase2Applier {
   }
 
   /**
-   * Checks, in order: the participant name; the seq was assigned (else INVALID_ARGUMENT, the
-   * nearest outcome there is); the call is still unacknowledged (else OK without a txn: the ack
-   * won the race). Then moves the branch to target unless it is already there or beyond.
+   * Checks, in order: the participant name (INVALID_ARGUMENT); the seq is at least 1
+   * (INVALID_ARGUMENT); the seq was assigned (else PHASE2_CALL_NOT_FOUND); the call is still
+   * unacknowledged (else OK without a txn: the ack won the race). Then moves the branch to target
+   * unless it is already there or beyond.
    */
   private CommandResult operatorStep(String participant, long seq, BranchState target) {
     String problem = Ids.problem("participant", participant, limits.idBytesMax());
@@ -115,9 +137,12 @@ final class Phase2Applier {
       return CommandResult.refused(INVALID_ARGUMENT, problem);
     }
     ParticipantRecord counters = table.participant(participant);
-    if (seq < 1 || seq > counters.lastSeq()) {
-      return CommandResult.refused(
-          INVALID_ARGUMENT, "no phase-2 call " + participant + "#" + seq + " was ever assigned");
+    if (seq < 1) {
+      return CommandResult.refused(INVALID_ARGUMENT, "seqs start at 1, not " + seq);
+    }
+    if (seq > counters.lastSeq()) {
+      return CommandResult.refused(PHASE2_CALL_NOT_FOUND,
+          "no phase-2 call " + participant + "#" + seq + " was ever assigned");
     }
     if (seq <= counters.watermark()) {
       return CommandResult.ok("call " + participant + "#" + seq + " is already acknowledged");
@@ -142,6 +167,27 @@ final class Phase2Applier {
       table.putTxn(txn);
     }
     return CommandResult.ok(txn.toView());
+  }
+
+  /**
+   * Records the participant's endpoint. Checks, in order: the participant name, the host, the
+   * port (each INVALID_ARGUMENT). The latest announcement wins; the same endpoint again is OK and
+   * writes nothing, so retries leave the store as it was.
+   */
+  CommandResult announceEndpoint(Command.AnnounceEndpoint command) {
+    String problem = Ids.problem("participant", command.participant(), limits.idBytesMax());
+    if (problem == null) {
+      problem = Endpoint.problem(command.host(), command.port());
+    }
+    if (problem != null) {
+      return CommandResult.refused(INVALID_ARGUMENT, problem);
+    }
+    Endpoint endpoint = new Endpoint(command.host(), command.port());
+    if (endpoint.equals(table.endpoint(command.participant()))) {
+      return CommandResult.ok("endpoint of " + command.participant() + " unchanged: " + endpoint);
+    }
+    table.putEndpoint(command.participant(), endpoint);
+    return CommandResult.ok("endpoint of " + command.participant() + " is " + endpoint);
   }
 
   private record Located(TxnRecord txn, int index, BranchRecord branch) {}

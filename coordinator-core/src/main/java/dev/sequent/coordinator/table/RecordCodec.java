@@ -106,6 +106,30 @@ final class RecordCodec {
     return new Phase2Ref(xid, branchId, decision);
   }
 
+  static byte[] encodeEndpoint(Endpoint endpoint) {
+    return new RecordWriter(16 + endpoint.host().length())
+        .writeByte(FORMAT_V1)
+        .writeString(endpoint.host())
+        .writeVarLong(endpoint.port())
+        .toByteArray();
+  }
+
+  static Endpoint decodeEndpoint(byte[] value) {
+    RecordReader in = new RecordReader(value);
+    requireFormat(in);
+    String host = in.readString();
+    long port = in.readVarLong();
+    in.expectEnd();
+    if (port > 65_535) {
+      throw in.corrupt("port " + port + " out of range");
+    }
+    try {
+      return new Endpoint(host, (int) port);
+    } catch (IllegalArgumentException e) {
+      throw in.corrupt(e.getMessage());
+    }
+  }
+
   static byte[] encodeCounter(long value) {
     return new RecordWriter(11).writeByte(FORMAT_V1).writeVarLong(value).toByteArray();
   }

@@ -46,6 +46,11 @@ final class StagedTable extends StoredTable {
     writes.delete(TableKeys.PHASE2_CALL, phase2Key(participant, seq));
   }
 
+  void putEndpoint(String participant, Endpoint endpoint) {
+    writes.put(TableKeys.ENDPOINT, TableKeys.endpoint(participant),
+        RecordCodec.encodeEndpoint(endpoint));
+  }
+
   void putClusterTimeMs(long clusterTimeMs) {
     writes.put(TableKeys.META, TableKeys.CLUSTER_TIME_MS, RecordCodec.encodeCounter(clusterTimeMs));
   }

@@ -53,6 +53,41 @@ class StoredTable {
     }
   }
 
+  /** The endpoint the participant last announced, or null. */
+  Endpoint endpoint(String participant) {
+    byte[] value = reader.get(TableKeys.ENDPOINT, TableKeys.endpoint(participant));
+    if (value == null) {
+      return null;
+    }
+    try {
+      return RecordCodec.decodeEndpoint(value);
+    } catch (IllegalStateException e) {
+      throw corrupt(TableKeys.ENDPOINT, participant, e);
+    }
+  }
+
+  /**
+   * Every participant whose last seq is above its watermark, in name order: one scan of the whole
+   * participant keyspace.
+   */
+  List<Backlog> backlog() {
+    List<Backlog> backlog = new ArrayList<>();
+    reader.scan(TableKeys.PARTICIPANT, null, null, (key, value) -> {
+      String participant = TableKeys.participantOf(key);
+      ParticipantRecord counters;
+      try {
+        counters = RecordCodec.decodeParticipant(value);
+      } catch (IllegalStateException e) {
+        throw corrupt(TableKeys.PARTICIPANT, participant, e);
+      }
+      if (counters.lastSeq() > counters.watermark()) {
+        backlog.add(new Backlog(participant, counters.watermark(), counters.lastSeq()));
+      }
+      return true;
+    });
+    return backlog;
+  }
+
   /** The unacknowledged call (participant, seq), or null. */
   Phase2Ref phase2(String participant, long seq) {
     byte[] prefix = TableKeys.phase2Prefix(participant);

@@ -20,6 +20,7 @@ import java.util.TreeSet;
  *   <li>{@value #PHASE2_CALL}: len(participant) (1 byte) + participant + seq (8 bytes) -> xid,
  *       branch id, decision, for calls above the participant's watermark. The length prefix keeps
  *       one participant's keys from interleaving with a longer name's that shares its prefix.
+ *   <li>{@value #ENDPOINT}: participant -> the host and port it last announced.
  *   <li>{@value #META}: fixed names -> cluster time and the count of TRYING txns.
  * </ul>
  */
@@ -29,11 +30,12 @@ final class TableKeys {
   static final String TXN_DEADLINE = "txn_deadline";
   static final String PARTICIPANT = "participant";
   static final String PHASE2_CALL = "phase2_call";
+  static final String ENDPOINT = "participant_endpoint";
   static final String META = "table_meta";
 
   /** In name order: Set.of would iterate differently from one JVM run to the next. */
   static final Set<String> ALL = Collections.unmodifiableSortedSet(
-      new TreeSet<>(List.of(TXN, TXN_DEADLINE, PARTICIPANT, PHASE2_CALL, META)));
+      new TreeSet<>(List.of(TXN, TXN_DEADLINE, PARTICIPANT, PHASE2_CALL, ENDPOINT, META)));
 
   static final byte[] CLUSTER_TIME_MS = ascii("cluster_time_ms");
   static final byte[] ACTIVE_TXNS = ascii("active_txns");
@@ -66,6 +68,14 @@ final class TableKeys {
   }
 
   static byte[] participant(String participant) {
+    return utf8(participant);
+  }
+
+  static String participantOf(byte[] key) {
+    return new String(key, StandardCharsets.UTF_8);
+  }
+
+  static byte[] endpoint(String participant) {
     return utf8(participant);
   }
 

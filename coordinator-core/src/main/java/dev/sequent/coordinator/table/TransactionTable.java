@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -131,6 +132,26 @@ public final class TransactionTable {
           ref.decision(), branch.state(), branch.branch().payload()));
     }
     return calls;
+  }
+
+  /**
+   * Where the participant's phase-2 calls go, as it last announced; empty before any announcement
+   * (the dispatcher then has nowhere to send and waits). One point read.
+   */
+  public Optional<Endpoint> endpoint(StateReader state, String participant) {
+    return Optional.ofNullable(new StoredTable(state).endpoint(participant));
+  }
+
+  /**
+   * Every participant with calls not yet acknowledged (lastSeq above watermark), in name order,
+   * with both numbers: what the leader's dispatcher must serve.
+   *
+   * <p>Cost: one scan of the whole participant keyspace, that is, one small record per participant
+   * that ever had a phase-2 call, acknowledged or not (participants are services, so tens to
+   * hundreds, not millions). Calls themselves are not read; {@link #pending} pages them.
+   */
+  public List<Backlog> backlog(StateReader state) {
+    return new StoredTable(state).backlog();
   }
 
   /** Cluster time as of the last applied entry (leader-stamped, monotonic); 0 before any. */

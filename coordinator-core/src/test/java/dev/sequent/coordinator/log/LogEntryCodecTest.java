@@ -41,7 +41,9 @@ class LogEntryCodecTest {
       new Command.ExpireDue(Integer.MIN_VALUE),
       new Command.ExpireDue(64),
       new Command.MarkNeedsOperator("accounts", Long.MAX_VALUE),
-      new Command.OperatorResolve("ledger", Long.MIN_VALUE));
+      new Command.OperatorResolve("ledger", Long.MIN_VALUE),
+      new Command.AnnounceEndpoint("accounts", "10.0.0.7", 7000),
+      new Command.AnnounceEndpoint("", "", Integer.MIN_VALUE));
 
   private static final List<CommandResult> RESULTS = List.of(
       new CommandResult(Outcome.OK, new TxnView("x1", TxnState.CONFIRMING, 1_000, 31_000, false,

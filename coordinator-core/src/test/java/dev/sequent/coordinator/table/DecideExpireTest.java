@@ -126,9 +126,9 @@ class DecideExpireTest {
   }
 
   @Test
-  void expireDueOutsideItsLimitIsInvalidArgument() {
+  void expireDueBelowOneIsInvalidAndAboveItsLimitIsBatchTooLarge() {
     assertEquals(Outcome.INVALID_ARGUMENT, h.one(0, new Command.ExpireDue(0)).outcome());
-    assertEquals(Outcome.INVALID_ARGUMENT, h.one(0,
+    assertEquals(Outcome.BATCH_TOO_LARGE, h.one(0,
         new Command.ExpireDue(TableLimits.DEFAULTS.expireBatchMax() + 1)).outcome());
   }
 

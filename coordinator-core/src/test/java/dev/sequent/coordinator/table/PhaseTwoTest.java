@@ -89,7 +89,7 @@ class PhaseTwoTest {
   void ackBatchesOverTheLimitOrWithABadNameAreRefusedWhole() {
     CommandResult tooMany = h.one(0, new Command.RecordAcks(List.of(
         new Ack("p1", 1), new Ack("p1", 2), new Ack("p1", 3), new Ack("p2", 1))));
-    assertEquals(Outcome.INVALID_ARGUMENT, tooMany.outcome());
+    assertEquals(Outcome.BATCH_TOO_LARGE, tooMany.outcome());
     CommandResult badName =
         h.one(0, new Command.RecordAcks(List.of(new Ack("p1", 1), new Ack("", 1))));
     assertEquals(Outcome.INVALID_ARGUMENT, badName.outcome());
@@ -131,10 +131,12 @@ class PhaseTwoTest {
     assertNull(late.txn());
     assertEquals(before, h.dump());
 
-    assertEquals(Outcome.INVALID_ARGUMENT, h.one(0, new Command.OperatorResolve("p1", 4))
+    assertEquals(Outcome.PHASE2_CALL_NOT_FOUND, h.one(0, new Command.OperatorResolve("p1", 4))
         .outcome(), "never assigned");
+    assertEquals(Outcome.PHASE2_CALL_NOT_FOUND, h.one(0, new Command.MarkNeedsOperator("p9", 1))
+        .outcome(), "a participant that never had a call");
     assertEquals(Outcome.INVALID_ARGUMENT, h.one(0, new Command.OperatorResolve("p1", 0))
-        .outcome());
+        .outcome(), "seqs start at 1");
     assertEquals(Outcome.INVALID_ARGUMENT, h.one(0, new Command.MarkNeedsOperator("", 2))
         .outcome());
   }
@@ -161,5 +163,46 @@ class PhaseTwoTest {
         new byte[0]), call);
     assertEquals(5, h.table.pending(h.store, "p1", 2, 5).get(0).payload()[0]);
     assertTrue(h.table.pending(h.store, "unknown", 0, 5).isEmpty());
+  }
+
+  @Test
+  void anAckAtOrPastANeedsOperatorCallClearsIt() {
+    h.one(0, new Command.MarkNeedsOperator("p1", 3));
+    assertEquals(BranchState.NEEDS_OPERATOR, branchState("x2", 0));
+
+    ack("p1", 3);
+
+    assertEquals(BranchState.ACKED, branchState("x2", 0), "the participant applied it after all");
+    assertEquals(TxnState.CANCELLED, h.find("x2").state());
+    assertEquals(3, h.table.watermark(h.store, "p1"));
+  }
+
+  @Test
+  void aResolvedCallStaysPendingInOrderUntilTheParticipantAcksIt() {
+    CommandResult resolved = h.one(0, new Command.OperatorResolve("p1", 2));
+    assertEquals(Outcome.OK, resolved.outcome());
+    assertEquals(BranchState.RESOLVED_BY_OPERATOR, resolved.txn().branches().get(2).state(),
+        "a PENDING call can be resolved without being marked first");
+
+    List<Phase2Record> pending = h.table.pending(h.store, "p1", 0, 10);
+    assertEquals(List.of(1L, 2L, 3L), pending.stream().map(Phase2Record::seq).toList(),
+        "strict order: the resolved seq is still delivered between its neighbours");
+    assertEquals(List.of(BranchState.PENDING, BranchState.RESOLVED_BY_OPERATOR,
+        BranchState.PENDING), pending.stream().map(Phase2Record::state).toList());
+    assertEquals(0, h.table.watermark(h.store, "p1"), "only acks move the watermark");
+
+    ack("p1", 2);
+    assertEquals(List.of(3L), h.table.pending(h.store, "p1", 2, 10).stream()
+        .map(Phase2Record::seq).toList());
+    assertEquals(BranchState.RESOLVED_BY_OPERATOR, branchState("x1", 2));
+  }
+
+  @Test
+  void operatorCommandsTellAMalformedSeqFromOneNeverAssigned() {
+    assertEquals(Outcome.INVALID_ARGUMENT,
+        h.one(0, new Command.MarkNeedsOperator("p1", -1)).outcome());
+    assertEquals(Outcome.PHASE2_CALL_NOT_FOUND,
+        h.one(0, new Command.MarkNeedsOperator("p1", 4)).outcome());
+    assertEquals(Outcome.OK, h.one(0, new Command.MarkNeedsOperator("p1", 3)).outcome());
   }
 }

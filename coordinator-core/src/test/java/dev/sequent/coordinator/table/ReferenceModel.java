@@ -68,6 +68,7 @@ final class ReferenceModel {
   private final Map<String, Long> lastSeq = new HashMap<>();
   private final Map<String, Long> watermark = new HashMap<>();
   private final Map<String, Map<Long, Call>> calls = new HashMap<>();
+  private final Map<String, Endpoint> endpoints = new HashMap<>();
 
   ReferenceModel(TableLimits limits) {
     this.limits = limits;
@@ -95,6 +96,18 @@ final class ReferenceModel {
     return watermark.getOrDefault(participant, 0L);
   }
 
+  Endpoint endpoint(String participant) {
+    return endpoints.get(participant);
+  }
+
+  /** Participants with lastSeq above watermark, in name order, as the table lists them. */
+  List<Backlog> backlog() {
+    return lastSeq.keySet().stream().sorted()
+        .filter(p -> lastSeq(p) > watermark(p))
+        .map(p -> new Backlog(p, watermark(p), lastSeq(p)))
+        .toList();
+  }
+
   long clusterTimeMs() {
     return clusterTimeMs;
   }
@@ -118,6 +131,8 @@ final class ReferenceModel {
       return operator(c.participant(), c.seq(), BranchState.NEEDS_OPERATOR);
     } else if (command instanceof Command.OperatorResolve c) {
       return operator(c.participant(), c.seq(), BranchState.RESOLVED_BY_OPERATOR);
+    } else if (command instanceof Command.AnnounceEndpoint c) {
+      return announce(c);
     }
     throw new AssertionError(command);
   }
@@ -243,8 +258,11 @@ final class ReferenceModel {
   }
 
   private Expected expire(Command.ExpireDue c) {
-    if (c.maxTxns() < 1 || c.maxTxns() > limits.expireBatchMax()) {
+    if (c.maxTxns() < 1) {
       return of(Outcome.INVALID_ARGUMENT, null);
+    }
+    if (c.maxTxns() > limits.expireBatchMax()) {
+      return of(Outcome.BATCH_TOO_LARGE, null);
     }
     List<Txn> due = txns.values().stream()
         .filter(t -> t.state == TxnState.TRYING && t.deadlineMs <= clusterTimeMs)
@@ -259,8 +277,10 @@ final class ReferenceModel {
   }
 
   private Expected acks(Command.RecordAcks c) {
-    if (c.acks().size() > limits.ackBatchMax()
-        || !c.acks().stream().allMatch(a -> validId(a.participant(), limits.idBytesMax()))) {
+    if (c.acks().size() > limits.ackBatchMax()) {
+      return of(Outcome.BATCH_TOO_LARGE, null);
+    }
+    if (!c.acks().stream().allMatch(a -> validId(a.participant(), limits.idBytesMax()))) {
       return of(Outcome.INVALID_ARGUMENT, null);
     }
     for (Ack ack : c.acks()) {
@@ -282,8 +302,11 @@ final class ReferenceModel {
   }
 
   private Expected operator(String p, long seq, BranchState target) {
-    if (!validId(p, limits.idBytesMax()) || seq < 1 || seq > lastSeq(p)) {
+    if (!validId(p, limits.idBytesMax()) || seq < 1) {
       return of(Outcome.INVALID_ARGUMENT, null);
+    }
+    if (seq > lastSeq(p)) {
+      return of(Outcome.PHASE2_CALL_NOT_FOUND, null);
     }
     if (seq <= watermark(p)) {
       return of(Outcome.OK, null);
@@ -297,5 +320,15 @@ final class ReferenceModel {
       complete(txn);
     }
     return of(Outcome.OK, txn);
+  }
+
+  /** The latest valid announcement wins; hosts follow the id rules with a longer limit. */
+  private Expected announce(Command.AnnounceEndpoint c) {
+    if (!validId(c.participant(), limits.idBytesMax()) || !validId(c.host(), 253)
+        || c.port() < 1 || c.port() > 65_535) {
+      return of(Outcome.INVALID_ARGUMENT, null);
+    }
+    endpoints.put(c.participant(), new Endpoint(c.host(), c.port()));
+    return of(Outcome.OK, null);
   }
 }

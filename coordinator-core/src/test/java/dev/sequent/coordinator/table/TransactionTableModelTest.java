@@ -8,15 +8,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
  * Proves that the table behaves like {@link ReferenceModel} on thousands of random command
- * sequences (outcome and txn of every result, every txn after every entry), that the invariants of
- * DESIGN.md hold after every entry, and that replaying a sequence on a fresh store writes the same
- * bytes. Random xids come from a small pool so that idempotent retries and conflicts are common;
+ * sequences (outcome and txn of every result; every txn, endpoint and the backlog after every
+ * entry), that the invariants of DESIGN.md hold after every entry, and that replaying a sequence
+ * on a fresh store writes the same bytes. Random xids come from a small pool so that idempotent retries and conflicts are common;
  * leader time advances and sometimes goes backwards.
  *
  * <p>Seeded: a failure prints the seed; {@code -Dseed=N} replays the same run.
@@ -31,6 +32,7 @@ class TransactionTableModelTest {
   private static final List<String> XIDS = List.of("x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7");
   private static final List<String> PARTICIPANTS = List.of("p0", "p1", "p2");
   private static final List<String> BRANCH_IDS = List.of("b0", "b1", "b2", "b3");
+  private static final List<String> HOSTS = List.of("127.0.0.1", "h1", "::1");
   private static final List<String> BAD_IDS = List.of("", "x y", "toolong9", "\u00e9");
   private static final List<byte[]> PAYLOADS =
       List.of(new byte[0], new byte[] {1}, new byte[] {1, 2}, new byte[] {9, 9, 9});
@@ -102,7 +104,10 @@ class TransactionTableModelTest {
     for (String p : PARTICIPANTS) {
       assertEquals(model.lastSeq(p), h.table.lastSeq(h.store, p), "last seq of " + p);
       assertEquals(model.watermark(p), h.table.watermark(h.store, p), "watermark of " + p);
+      assertEquals(Optional.ofNullable(model.endpoint(p)),
+          h.table.endpoint(h.store, p), "endpoint of " + p);
     }
+    assertEquals(model.backlog(), h.table.backlog(h.store), "backlog");
     assertEquals(model.clusterTimeMs(), h.table.clusterTimeMs(h.store));
     assertEquals(model.trying(), h.table.activeTxns(h.store), "active txn count");
   }
@@ -236,12 +241,14 @@ class TransactionTableModelTest {
       } else if (roll < 84) {
         int maxTxns = random.nextInt(10) == 0 ? pick(List.of(0, 4)) : 1 + random.nextInt(3);
         command = new Command.ExpireDue(maxTxns);
-      } else {
+      } else if (roll < 93) {
         String p = participant();
         long seq = random.nextInt((int) model.lastSeq(p) + 2);
         command = random.nextBoolean()
             ? new Command.MarkNeedsOperator(p, seq)
             : new Command.OperatorResolve(p, seq);
+      } else {
+        command = announce();
       }
       sent.add(command);
       return command;
@@ -260,6 +267,15 @@ class TransactionTableModelTest {
         acks.add(new Ack(p, seq));
       }
       return new Command.RecordAcks(acks);
+    }
+
+    /** Mostly a few valid endpoints (so repeats are common), sometimes a bad host or port. */
+    private Command announce() {
+      String host = random.nextInt(10) == 0
+          ? pick(List.of("", "a b", "h".repeat(254), "\u00e9")) : pick(HOSTS);
+      int port = random.nextInt(10) == 0
+          ? pick(List.of(0, -1, 65_536)) : pick(List.of(1, 7000, 65_535));
+      return new Command.AnnounceEndpoint(participant(), host, port);
     }
 
     private List<Branch> branches() {
