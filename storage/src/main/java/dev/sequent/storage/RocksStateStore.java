@@ -238,7 +238,7 @@ public final class RocksStateStore implements StateStore {
       ensureOpen();
       return new Stats(sumProperty("rocksdb.cur-size-all-mem-tables"), cache.getUsage(),
           cache.getPinnedUsage(), sumProperty("rocksdb.estimate-live-data-size"),
-          sumProperty("rocksdb.estimate-num-keys"));
+          sumProperty("rocksdb.estimate-num-keys"), sumProperty("rocksdb.live-sst-files-size"));
     } catch (RocksDBException e) {
       throw failure("reading properties", e);
     } finally {
@@ -254,9 +254,11 @@ public final class RocksStateStore implements StateStore {
    * @param blockCachePinnedBytes part of that which cannot be evicted now
    * @param liveDataBytesEstimate estimated size of the live data in table files
    * @param keysEstimate estimated number of keys (RocksDB's estimate counts overwrites twice)
+   * @param liveSstFilesBytes size on disk of the table files of the current version (files only
+   *     obsolete snapshots or checkpoints still hold are not counted)
    */
   public record Stats(long memtableBytes, long blockCacheUsageBytes, long blockCachePinnedBytes,
-      long liveDataBytesEstimate, long keysEstimate) {}
+      long liveDataBytesEstimate, long keysEstimate, long liveSstFilesBytes) {}
 
   @Override
   public void close() {

@@ -13,7 +13,7 @@ public enum ConfigKey {
   NODE_ID("node.id", null, "This node's id; must be one of cluster.peers."),
   NODE_DATA_DIR("node.dataDir", null,
       "Directory for this node's Raft log, snapshots and live state store."),
-  NODE_BIND_HOST("node.bindHost", null,
+  NODE_BIND_HOST("node.bindHost", "",
       "Address the client and Raft ports bind to; defaults to the host given in cluster.peers."),
 
   STORE_TYPE("store.type", "rocksdb", "rocksdb (durable) or memory (simulation only)."),
@@ -77,7 +77,12 @@ public enum ConfigKey {
 
   EXPIRY_SWEEP_INTERVAL_MS("expiry.sweepIntervalMs", "250",
       "How often the leader looks for txns past their deadline."),
-  EXPIRY_BATCH_MAX("expiry.batchMax", "256", "Txns cancelled by one expiry command at most.");
+  EXPIRY_BATCH_MAX("expiry.batchMax", "256", "Txns cancelled by one expiry command at most."),
+
+  METRICS_PORT("metrics.port", "0",
+      "HTTP port serving /metrics (Prometheus text format) and /health, on node.bindHost; 0 "
+          + "turns it off. The standalone server (ServerMain) uses the client port + 1000 when "
+          + "this key is not set; set it to 0 there to turn the endpoint off.");
 
   private final String key;
   private final String defaultValue;

@@ -2,10 +2,13 @@ package dev.sequent.coordinator.raft;
 
 import dev.sequent.coordinator.log.LogEntry;
 import dev.sequent.coordinator.log.LogEntryCodec;
+import dev.sequent.coordinator.table.Command;
 import dev.sequent.coordinator.table.CommandResult;
 import dev.sequent.coordinator.table.TransactionTable;
 import dev.sequent.storage.AppliedIndex;
+import dev.sequent.storage.EntryVisitor;
 import dev.sequent.storage.StagedWrites;
+import dev.sequent.storage.StateReader;
 import dev.sequent.storage.StateStore;
 import java.io.File;
 import java.io.IOException;
@@ -56,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: apply, snapshot and reinitialize run on Ratis's one state-machine updater thread, in
  * log order. {@link #startTransaction} runs on RPC threads concurrently. Queries run concurrently
- * with apply; the store guarantees they see whole batches.
+ * with apply; the store guarantees they see whole batches. {@link EntryObserver}s (metrics) run
+ * on the updater thread inside apply, read-only, and cannot fail it.
  */
 public final class TccStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(TccStateMachine.class);
@@ -71,6 +75,7 @@ public final class TccStateMachine extends BaseStateMachine {
   private final List<Runnable> leaderReadyListeners = new ArrayList<>();
   private final List<Runnable> notLeaderListeners = new ArrayList<>();
   private volatile List<Runnable> appliedListeners = List.of();
+  private volatile List<EntryObserver> entryObservers = List.of();
 
   private final AtomicLong snapshotInstalls = new AtomicLong();
   private volatile StateStore store;
@@ -112,6 +117,36 @@ public final class TccStateMachine extends BaseStateMachine {
     List<Runnable> next = new ArrayList<>(appliedListeners);
     next.add(listener);
     appliedListeners = List.copyOf(next);
+  }
+
+  /**
+   * What one applied entry did, as an {@link EntryObserver} sees it. The two readers are valid
+   * only during the call: {@code before} is the state as the previous entry left it, {@code after}
+   * the state this entry is about to commit. Both are read-only.
+   *
+   * @param index the entry's Raft index
+   * @param clusterTimeMs the cluster time the entry was applied at (what the table used)
+   * @param results one per command, in order
+   */
+  public record AppliedEntry(long index, long clusterTimeMs, List<Command> commands,
+      List<CommandResult> results, StateReader before, StateReader after) {}
+
+  /**
+   * Sees every entry this node applies (not the replays it skips), on the apply thread, after the
+   * table applied it and before its writes are committed, so that it can compare before and after.
+   * It observes only: it must not block, must read little (it delays every later apply), and
+   * whatever it throws is logged and dropped, never allowed to fail the apply.
+   */
+  @FunctionalInterface
+  public interface EntryObserver {
+    void onEntry(AppliedEntry entry);
+  }
+
+  /** Adds an observer of applied entries (metrics): see {@link EntryObserver}. */
+  public synchronized void onEntryApplied(EntryObserver observer) {
+    List<EntryObserver> next = new ArrayList<>(entryObservers);
+    next.add(observer);
+    entryObservers = List.copyOf(next);
   }
 
   /** The live store, for reads (status queries, canonical dumps in tests). */
@@ -253,6 +288,7 @@ public final class TccStateMachine extends BaseStateMachine {
       StagedWrites staged = current.stage();
       List<CommandResult> results =
           table.applyEntry(decoded.leaderTimeMs(), decoded.commands(), staged);
+      observe(termIndex.getIndex(), decoded.commands(), results, current, staged);
       current.commit(staged, new AppliedIndex(termIndex.getTerm(), termIndex.getIndex()));
       updateLastAppliedTermIndex(termIndex);
       appliedListeners.forEach(TccStateMachine::runQuietly);
@@ -262,6 +298,49 @@ public final class TccStateMachine extends BaseStateMachine {
       fatal.onFatal("apply of entry " + termIndex + " failed", e);
       throw e;
     }
+  }
+
+  /**
+   * Shows the entry to the observers. Metrics are observations: an observer that fails loses its
+   * view of this entry, never the entry itself.
+   */
+  private void observe(long index, List<Command> commands, List<CommandResult> results,
+      StateStore before, StagedWrites after) {
+    List<EntryObserver> observers = entryObservers;
+    if (observers.isEmpty()) {
+      return;
+    }
+    AppliedEntry entry;
+    try {
+      entry = new AppliedEntry(index, table.clusterTimeMs(after), commands, results,
+          readOnly(before), readOnly(after));
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot show entry {} to its observers", index, e);
+      return;
+    }
+    for (EntryObserver observer : observers) {
+      try {
+        observer.onEntry(entry);
+      } catch (RuntimeException e) {
+        LOG.warn("Observer {} failed on entry {}", observer, index, e);
+      }
+    }
+  }
+
+  /** A view that cannot be cast back to the store or the staged writes it reads. */
+  private static StateReader readOnly(StateReader reader) {
+    return new StateReader() {
+      @Override
+      public byte[] get(String keyspace, byte[] key) {
+        return reader.get(keyspace, key);
+      }
+
+      @Override
+      public void scan(String keyspace, byte[] fromInclusive, byte[] toExclusive,
+          EntryVisitor visitor) {
+        reader.scan(keyspace, fromInclusive, toExclusive, visitor);
+      }
+    };
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.sequent.coordinator.config.Peer;
 import dev.sequent.coordinator.dispatch.Dispatcher;
 import dev.sequent.coordinator.dispatch.DispatcherSettings;
 import dev.sequent.coordinator.ingress.IngressServer;
+import dev.sequent.coordinator.metrics.NodeMetrics;
 import dev.sequent.coordinator.propose.Proposer;
 import dev.sequent.coordinator.propose.ProposerLimits;
 import dev.sequent.coordinator.raft.FatalErrorHandler;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One coordinator node, assembled in data-flow order: client port (ingress) -> proposer -> Raft ->
  * state machine -> transaction table -> state store, and on the leader the dispatcher that
- * delivers phase two to participants and proposes their acks back through the proposer. Used by the server launcher and, several at a
- * time, by embedded clusters (the demo, tests).
+ * delivers phase two to participants and proposes their acks back through the proposer. Metrics
+ * watch from the side (they observe applied entries and read gauges; they write nothing). Used by
+ * the server launcher and, several at a time, by embedded clusters (the demo, tests).
  */
 public final class CoordinatorNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorNode.class);
@@ -50,29 +53,35 @@ public final class CoordinatorNode implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final IngressServer ingress;
   private final ScheduledExecutorService watchdog;
+  private final NodeMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private CoordinatorNode(NodeConfig config, MeterRegistry metrics, FatalErrorHandler fatal)
+  private CoordinatorNode(NodeConfig config, MeterRegistry registry, FatalErrorHandler fatal)
       throws IOException, InterruptedException {
     this.config = config;
     TransactionTable table = new TransactionTable(tableLimits(config));
     String nodeId = config.self().id();
+    this.metrics = NodeMetrics.create(nodeId, registry, NodeMetrics.port(config) > 0);
+    MeterRegistry meters = metrics.registry();
     this.stateMachine = new TccStateMachine(table, storeOpener(config),
         config.dataDir().resolve("state"), fatal, System::currentTimeMillis,
         config.intValue(ConfigKey.RAFT_SNAPSHOTS_RETAINED));
+    // Observing from the first apply on, so that nothing this node applies goes uncounted.
+    metrics.observe(stateMachine);
     this.raft = new RaftNode(config, stateMachine);
-    this.proposer = new Proposer(raft::submitWrite, proposerLimits(config), metrics, nodeId);
+    this.proposer = new Proposer(raft::submitWrite, proposerLimits(config), meters, nodeId);
     this.sweeper = new ExpirySweeper(raft, proposer, table,
         config.longValue(ConfigKey.EXPIRY_SWEEP_INTERVAL_MS),
         config.intValue(ConfigKey.EXPIRY_BATCH_MAX));
     this.dispatcher = new Dispatcher(nodeId, dispatcherSettings(config), table,
-        stateMachine::store, proposer::propose, metrics);
+        stateMachine::store, proposer::propose, meters);
     // Phase two is the leader's job: it starts once this node leads and has applied everything
     // earlier leaders decided, and stops as soon as it no longer leads. A new leader resumes
     // every participant from its replicated watermark.
     stateMachine.onLeaderReady(() -> dispatcher.start(raft.currentTerm()));
     stateMachine.onNotLeader(dispatcher::stop);
     stateMachine.onApplied(dispatcher::wake);
+    metrics.watch(raft, config.string(ConfigKey.STORE_TYPE).equals("rocksdb"));
     raft.start();
     Map<String, Peer> peers = new LinkedHashMap<>();
     config.peers().forEach(p -> peers.put(p.id(), p));
@@ -95,11 +104,27 @@ public final class CoordinatorNode implements AutoCloseable {
     }, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** Starts a node: opens its store, joins the cluster and serves clients. */
+  /**
+   * Starts a node: opens its store, joins the cluster, serves clients and, when metrics.port is
+   * set, serves its metrics over HTTP.
+   *
+   * @param metrics where the node's meters go (several nodes may share one: meters carry their
+   *     node's id as the tag {@code node})
+   */
   public static CoordinatorNode start(NodeConfig config, MeterRegistry metrics,
       FatalErrorHandler fatal) throws IOException, InterruptedException {
     LOG.info("Starting node {} with {}", config.self().id(), config.asMap());
-    return new CoordinatorNode(config, metrics, fatal);
+    CoordinatorNode node = new CoordinatorNode(config, metrics, fatal);
+    int metricsPort = NodeMetrics.port(config);
+    if (metricsPort > 0) {
+      try {
+        node.metrics.serve(config.bindHost(), metricsPort, node.raft);
+      } catch (IOException | RuntimeException e) {
+        node.close();
+        throw e;
+      }
+    }
+    return node;
   }
 
   static TableLimits tableLimits(NodeConfig config) {
@@ -190,6 +215,11 @@ public final class CoordinatorNode implements AutoCloseable {
     return ingress.address();
   }
 
+  /** Where /metrics and /health are served; empty when metrics.port is 0. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return metrics.address();
+  }
+
   public boolean isClosed() {
     return closed.get();
   }
@@ -207,6 +237,8 @@ public final class CoordinatorNode implements AutoCloseable {
     closeQuietly("dispatcher", dispatcher::close);
     closeQuietly("proposer", proposer::close);
     closeQuietly("raft", raft::close);
+    // After Raft: no entry is applied, hence observed, once the meters are gone.
+    closeQuietly("metrics", metrics::close);
   }
 
   private void closeQuietly(String what, ThrowingRunnable action) {

@@ -38,9 +38,12 @@ public final class EmbeddedCluster implements AutoCloseable {
    * @param size number of nodes (ids n1, n2, ...)
    * @param baseDir parent of the nodes' data directories
    * @param overrides extra config settings for every node (timeouts, snapshot thresholds, ...)
+   * @param metrics where every node's meters go (tagged with the node's id), for tests to read
+   * @param metricsEndpoints whether each node serves /metrics and /health on a free port of its
+   *     own (see {@link CoordinatorNode#metricsAddress()})
    */
   public EmbeddedCluster(int size, Path baseDir, Map<String, String> overrides,
-      MeterRegistry metrics) {
+      MeterRegistry metrics, boolean metricsEndpoints) {
     this.metrics = metrics;
     List<String> peers = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
@@ -52,13 +55,27 @@ public final class EmbeddedCluster implements AutoCloseable {
       settings.put("cluster.peers", peerList);
       settings.put("node.id", "n" + i);
       settings.put("node.dataDir", baseDir.resolve("n" + i).toString());
+      if (metricsEndpoints) {
+        settings.put("metrics.port", String.valueOf(freePort()));
+      }
       settings.putAll(overrides);
       configs.put("n" + i, NodeConfig.of(settings));
     }
   }
 
+  /** A cluster whose nodes' meters go to metrics, without metrics endpoints. */
+  public EmbeddedCluster(int size, Path baseDir, Map<String, String> overrides,
+      MeterRegistry metrics) {
+    this(size, baseDir, overrides, metrics, false);
+  }
+
   public EmbeddedCluster(int size, Path baseDir, Map<String, String> overrides) {
     this(size, baseDir, overrides, new SimpleMeterRegistry());
+  }
+
+  /** The registry every node's meters go to. */
+  public MeterRegistry metrics() {
+    return metrics;
   }
 
   /** Starts every node that is not running. */

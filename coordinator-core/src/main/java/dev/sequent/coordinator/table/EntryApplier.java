@@ -100,8 +100,8 @@ final class EntryApplier {
     for (Branch branch : begin.branches()) {
       branches.add(BranchRecord.undecided(branch));
     }
-    TxnRecord txn = new TxnRecord(begin.xid(), TxnState.TRYING, false, nowMs, deadlineMs,
-        begin.timeoutMs(), branches.size(), branches);
+    TxnRecord txn = new TxnRecord(begin.xid(), TxnState.TRYING, false, nowMs,
+        TxnView.UNKNOWN_MS, deadlineMs, begin.timeoutMs(), branches.size(), branches);
     table.putTxn(txn);
     table.putDeadline(deadlineMs, txn.xid());
     table.addActiveTxns(1);
@@ -191,8 +191,9 @@ final class EntryApplier {
 
   /**
    * Applies a decision to a TRYING txn: each branch, in registration order, gets its participant's
-   * next seq and a phase-2 call record; the txn leaves the deadline index and the active count.
-   * A txn without branches has no phase two and goes straight to its final state.
+   * next seq and a phase-2 call record; the txn leaves the deadline index and the active count,
+   * and records the cluster time of its decision. A txn without branches has no phase two and
+   * goes straight to its final state.
    */
   private TxnRecord applyDecision(TxnRecord txn, Decision decision, boolean byExpiry) {
     List<BranchRecord> assigned = new ArrayList<>(txn.branches().size());
@@ -206,7 +207,7 @@ final class EntryApplier {
       assigned.add(branch.assigned(seq));
     }
     TxnState next = assigned.isEmpty() ? decision.finalState() : decision.inProgressState();
-    TxnRecord decided = txn.decided(next, byExpiry, assigned);
+    TxnRecord decided = txn.decided(next, byExpiry, assigned, nowMs);
     table.deleteDeadline(txn.deadlineMs(), txn.xid());
     table.addActiveTxns(-1);
     table.putTxn(decided);

@@ -17,19 +17,31 @@ import java.util.List;
 final class RecordCodec {
 
   static final int FORMAT_V1 = 1;
+  /**
+   * Txn records only: format 1 plus an optional decision time, present when the flags carry
+   * {@link #FLAG_DECIDED_AT}, as a varint right after beganAtMs. Txn records are written in this
+   * format; format 1 txn records (which never have a decision time) are still read, so a store
+   * written by an earlier version opens as it was.
+   */
+  static final int FORMAT_V2 = 2;
 
   private static final int FLAG_EXPIRED = 1;
+  private static final int FLAG_DECIDED_AT = 2;
 
   private RecordCodec() {}
 
   static byte[] encodeTxn(TxnRecord txn) {
     txn.checkInvariants();
+    boolean decidedAtKnown = txn.decidedAtMs() != TxnView.UNKNOWN_MS;
     RecordWriter out = new RecordWriter(64 + 64 * txn.branches().size())
-        .writeByte(FORMAT_V1)
+        .writeByte(FORMAT_V2)
         .writeByte(txn.state().code())
-        .writeByte(txn.expired() ? FLAG_EXPIRED : 0)
-        .writeVarLong(txn.beganAtMs())
-        .writeVarLong(txn.deadlineMs())
+        .writeByte((txn.expired() ? FLAG_EXPIRED : 0) | (decidedAtKnown ? FLAG_DECIDED_AT : 0))
+        .writeVarLong(txn.beganAtMs());
+    if (decidedAtKnown) {
+      out.writeVarLong(txn.decidedAtMs());
+    }
+    out.writeVarLong(txn.deadlineMs())
         .writeVarLong(txn.timeoutMs())
         .writeVarLong(txn.beginBranchCount())
         .writeVarLong(txn.branches().size());
@@ -45,13 +57,18 @@ final class RecordCodec {
 
   static TxnRecord decodeTxn(String xid, byte[] value) {
     RecordReader in = new RecordReader(value);
-    requireFormat(in);
+    int format = in.readByte();
+    if (format != FORMAT_V1 && format != FORMAT_V2) {
+      throw in.corrupt("unknown txn record format " + format);
+    }
     TxnState state = decodeEnum(in, () -> TxnState.fromCode(in.readByte()));
     int flags = in.readByte();
-    if ((flags & ~FLAG_EXPIRED) != 0) {
-      throw in.corrupt("unknown txn flags " + flags);
+    int known = format == FORMAT_V1 ? FLAG_EXPIRED : FLAG_EXPIRED | FLAG_DECIDED_AT;
+    if ((flags & ~known) != 0) {
+      throw in.corrupt("unknown txn flags " + flags + " in format " + format);
     }
     long beganAtMs = in.readVarLong();
+    long decidedAtMs = (flags & FLAG_DECIDED_AT) != 0 ? in.readVarLong() : TxnView.UNKNOWN_MS;
     long deadlineMs = in.readVarLong();
     long timeoutMs = in.readVarLong();
     int beginCount = in.readCount(Integer.MAX_VALUE);
@@ -66,8 +83,8 @@ final class RecordCodec {
     }
     in.expectEnd();
     boolean expired = (flags & FLAG_EXPIRED) != 0;
-    return new TxnRecord(
-            xid, state, expired, beganAtMs, deadlineMs, timeoutMs, beginCount, branches)
+    return new TxnRecord(xid, state, expired, beganAtMs, decidedAtMs, deadlineMs, timeoutMs,
+            beginCount, branches)
         .checkInvariants();
   }
 

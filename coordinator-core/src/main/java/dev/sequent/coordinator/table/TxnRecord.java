@@ -10,6 +10,11 @@ import java.util.Set;
  * A txn as stored: everything its view shows plus what idempotent begin needs to recognise a
  * retry (the timeout and how many branches came with begin). Immutable: commands build new ones.
  *
+ * <p>{@code decidedAtMs} is the cluster time at which the decision was applied, kept so that the
+ * time phase two took (decision to final state) can be measured from replicated facts alone. It
+ * is {@link TxnView#UNKNOWN_MS} while TRYING, and for txns decided by a version that did not
+ * record it (format 1 records).
+ *
  * <p>{@link #checkInvariants()} is the one statement of what a well-formed record is; the codec
  * runs it on every record it writes and reads, so corruption is caught at the boundary.
  */
@@ -18,6 +23,7 @@ record TxnRecord(
     TxnState state,
     boolean expired,
     long beganAtMs,
+    long decidedAtMs,
     long deadlineMs,
     long timeoutMs,
     int beginBranchCount,
@@ -30,14 +36,19 @@ record TxnRecord(
   }
 
   /**
-   * Throws IllegalStateException unless the record is well-formed: a TRYING txn has no seqs and is
-   * not expired; branch ids are unique; a decided txn has a seq and a phase-2 state on every
-   * branch; a final txn has every branch done, and a txn in progress has at least one not done.
+   * Throws IllegalStateException unless the record is well-formed: a TRYING txn has no seqs, no
+   * decision time and is not expired; a known decision time is not before begin; branch ids are
+   * unique; a decided txn has a seq and a phase-2 state on every branch; a final txn has every
+   * branch done, and a txn in progress has at least one not done.
    */
   TxnRecord checkInvariants() {
     boolean ok = beganAtMs >= 0 && deadlineMs >= beganAtMs && timeoutMs > 0
         && beginBranchCount >= 0 && beginBranchCount <= branches.size();
     ok &= !expired || state.decision() == Decision.CANCEL;
+    boolean decisionTimeKnown = decidedAtMs != TxnView.UNKNOWN_MS;
+    ok &= state == TxnState.TRYING
+        ? !decisionTimeKnown
+        : !decisionTimeKnown || decidedAtMs >= beganAtMs;
     int done = 0;
     Set<String> ids = new HashSet<>();
     for (BranchRecord branch : branches) {
@@ -82,13 +93,15 @@ record TxnRecord(
   TxnRecord withAddedBranch(Branch branch) {
     List<BranchRecord> more = new ArrayList<>(branches);
     more.add(BranchRecord.undecided(branch));
-    return new TxnRecord(
-        xid, state, expired, beganAtMs, deadlineMs, timeoutMs, beginBranchCount, more);
+    return new TxnRecord(xid, state, expired, beganAtMs, decidedAtMs, deadlineMs, timeoutMs,
+        beginBranchCount, more);
   }
 
-  TxnRecord decided(TxnState newState, boolean byExpiry, List<BranchRecord> assigned) {
-    return new TxnRecord(
-        xid, newState, byExpiry, beganAtMs, deadlineMs, timeoutMs, beginBranchCount, assigned);
+  /** This txn decided at cluster time nowMs, its branches carrying their assigned seqs. */
+  TxnRecord decided(
+      TxnState newState, boolean byExpiry, List<BranchRecord> assigned, long nowMs) {
+    return new TxnRecord(xid, newState, byExpiry, beganAtMs, nowMs, deadlineMs, timeoutMs,
+        beginBranchCount, assigned);
   }
 
   /**
@@ -100,8 +113,8 @@ record TxnRecord(
     changed.set(index, branches.get(index).withState(newState));
     boolean allDone = changed.stream().allMatch(branch -> branch.state().isDone());
     TxnState next = allDone ? state.decision().finalState() : state;
-    return new TxnRecord(
-        xid, next, expired, beganAtMs, deadlineMs, timeoutMs, beginBranchCount, changed);
+    return new TxnRecord(xid, next, expired, beganAtMs, decidedAtMs, deadlineMs, timeoutMs,
+        beginBranchCount, changed);
   }
 
   TxnView toView() {
@@ -109,6 +122,6 @@ record TxnRecord(
     for (BranchRecord branch : branches) {
       views.add(branch.toView());
     }
-    return new TxnView(xid, state, beganAtMs, deadlineMs, expired, views);
+    return new TxnView(xid, state, beganAtMs, decidedAtMs, deadlineMs, expired, views);
   }
 }

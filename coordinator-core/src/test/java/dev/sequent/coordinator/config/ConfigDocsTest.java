@@ -22,7 +22,7 @@ class ConfigDocsTest {
     out.append("| key | default | meaning |\n| --- | --- | --- |\n");
     for (ConfigKey key : ConfigKey.values()) {
       String fallback = key.defaultValue() == null ? "(required)"
-          : key.defaultValue().isEmpty() ? "(empty)" : "`" + key.defaultValue() + "`";
+          : key.defaultValue().isEmpty() ? "(unset)" : "`" + key.defaultValue() + "`";
       out.append("| `").append(key.key()).append("` | ").append(fallback).append(" | ")
           .append(key.description().replace("|", "\\|")).append(" |\n");
     }

@@ -26,6 +26,7 @@ final class ReferenceModel {
     TxnState state = TxnState.TRYING;
     boolean expired;
     final long beganAtMs;
+    long decidedAtMs = TxnView.UNKNOWN_MS;
     final long deadlineMs;
     final long timeoutMs;
     final List<Branch> begun;
@@ -55,7 +56,7 @@ final class ReferenceModel {
         views.add(new BranchView(
             b.branchId(), b.participant(), seqs.get(i), states.get(i), b.payload().length));
       }
-      return new TxnView(xid, state, beganAtMs, deadlineMs, expired, views);
+      return new TxnView(xid, state, beganAtMs, decidedAtMs, deadlineMs, expired, views);
     }
   }
 
@@ -244,6 +245,7 @@ final class ReferenceModel {
     }
     boolean confirm = decision == Decision.CONFIRM;
     txn.state = confirm ? TxnState.CONFIRMING : TxnState.CANCELLING;
+    txn.decidedAtMs = clusterTimeMs;
     complete(txn);
   }
 

@@ -116,7 +116,7 @@ class TableReadsAndInvariantsTest {
 
   @Test
   void storedRecordsRoundTripAndRefuseTrailingBytes() {
-    TxnRecord txn = new TxnRecord("x", TxnState.CANCELLING, true, 5, 10, 5, 1,
+    TxnRecord txn = new TxnRecord("x", TxnState.CANCELLING, true, 5, 7, 10, 5, 1,
         List.of(new BranchRecord(branch("b", "p", 1, 2), 7, BranchState.NEEDS_OPERATOR),
             new BranchRecord(branch("c", "q"), 1, BranchState.ACKED)));
     byte[] bytes = RecordCodec.encodeTxn(txn);
@@ -132,8 +132,8 @@ class TableReadsAndInvariantsTest {
 
   @Test
   void anInvalidRecordIsNeverWritten() {
-    TxnRecord finalWithPendingBranch = new TxnRecord("x", TxnState.CONFIRMED, false, 0, 10, 10,
-        1, List.of(new BranchRecord(branch("b", "p"), 1, BranchState.PENDING)));
+    TxnRecord finalWithPendingBranch = new TxnRecord("x", TxnState.CONFIRMED, false, 0, 3, 10,
+        10, 1, List.of(new BranchRecord(branch("b", "p"), 1, BranchState.PENDING)));
     assertThrows(IllegalStateException.class, () -> RecordCodec.encodeTxn(finalWithPendingBranch));
   }
 }
