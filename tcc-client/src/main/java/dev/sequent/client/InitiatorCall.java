@@ -38,9 +38,9 @@ final class InitiatorCall {
   private enum Step { FINISH, REDIRECT, RETRY }
 
   /** The decision after one attempt. */
-  private record FollowUp(Step step, InetSocketAddress node, TxnResult result, String reason,
+  private record FollowUp(Step step, InetSocketAddress node, Answer result, String reason,
       String retryTag) {
-    static FollowUp finish(TxnResult result, String reason) {
+    static FollowUp finish(Answer result, String reason) {
       return new FollowUp(Step.FINISH, null, result, reason, null);
     }
 
@@ -58,9 +58,11 @@ final class InitiatorCall {
   /** What the call is about, for logs: {@code xid=...} or {@code participant=...}. */
   private final String subject;
   private final MessageLite request;
+  private final long operationTimeoutMs;
+  private final long attemptTimeoutMs;
   private final long startNs;
   private final long deadlineNs;
-  private final CompletableFuture<TxnResult> result = new CompletableFuture<>();
+  private final CompletableFuture<Answer> result = new CompletableFuture<>();
   /** Won by whoever ends the call, so its metric is recorded once and before anyone is told. */
   private final AtomicBoolean ended = new AtomicBoolean();
   private final Deque<String> reasons = new ArrayDeque<>();
@@ -74,16 +76,28 @@ final class InitiatorCall {
   private int retries;
 
   InitiatorCall(CallEnv env, MessageType type, String subject, MessageLite request) {
+    this(env, type, subject, request, env.config().operationTimeoutMs(),
+        env.config().requestTimeoutMs());
+  }
+
+  /**
+   * A call with its own timeouts, for requests whose answer takes long by nature (a membership
+   * change waits for a new node to catch up): an attempt may then take as long as the whole call.
+   */
+  InitiatorCall(CallEnv env, MessageType type, String subject, MessageLite request,
+      long operationTimeoutMs, long attemptTimeoutMs) {
     this.env = env;
     this.type = type;
     this.subject = subject;
     this.request = request;
+    this.operationTimeoutMs = operationTimeoutMs;
+    this.attemptTimeoutMs = attemptTimeoutMs;
     this.startNs = System.nanoTime();
-    this.deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(env.config().operationTimeoutMs());
+    this.deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs);
   }
 
   /** Completes with the answer, or exceptionally with a {@link TccClientException}. */
-  CompletableFuture<TxnResult> result() {
+  CompletableFuture<Answer> result() {
     return result;
   }
 
@@ -92,7 +106,7 @@ final class InitiatorCall {
   }
 
   /** Answers locally without sending anything (a request this client can tell is refused). */
-  void finishLocally(TxnResult answer) {
+  void finishLocally(Answer answer) {
     finish(answer);
   }
 
@@ -112,12 +126,12 @@ final class InitiatorCall {
       }
       long remainingMs = remainingMs();
       if (remainingMs <= 0) {
-        fail("operationTimeoutMs " + env.config().operationTimeoutMs() + " elapsed");
+        fail("operationTimeoutMs " + operationTimeoutMs + " elapsed");
         return;
       }
       attempts++;
       Envelope envelope = new Envelope(type, env.requestIds().incrementAndGet(), request);
-      long timeoutMs = Math.min(env.config().requestTimeoutMs(), remainingMs);
+      long timeoutMs = Math.min(attemptTimeoutMs, remainingMs);
       attemptOut = true;
       env.connections().send(node, envelope, timeoutMs)
           .whenComplete((reply, failure) -> onAnswer(node, reply, failure));
@@ -175,11 +189,12 @@ final class InitiatorCall {
     String why = attempt + answer.describe();
     if (!answer.outcome().isTransient()) {
       // OK or a refusal about the transaction: every retry would get the same, so it is final.
-      // Only the leader answers with these; an ErrorReply may come from any node.
-      if (reply.type() == MessageType.TXN_REPLY || reply.type() == MessageType.SIMPLE_REPLY) {
+      // Only the leader answers with these; an ErrorReply or a page may come from any node.
+      if (reply.type() == MessageType.TXN_REPLY || reply.type() == MessageType.SIMPLE_REPLY
+          || reply.type() == MessageType.MEMBERSHIP_REPLY) {
         env.directory().leaderIs(node);
       }
-      return FollowUp.finish(answer.toResult(), why);
+      return FollowUp.finish(answer, why);
     }
     if (answer.outcome() == Outcome.SHUTTING_DOWN) {
       // This node is going away; another one will serve (or name the new leader).
@@ -233,7 +248,7 @@ final class InitiatorCall {
     }
   }
 
-  private void finish(TxnResult answer) {
+  private void finish(Answer answer) {
     if (ended.compareAndSet(false, true)) {
       env.metrics().finished(type, answer.outcome().name(), System.nanoTime() - startNs);
       result.complete(answer);
@@ -267,10 +282,15 @@ final class InitiatorCall {
     if (!out && !maybeDelivered) {
       return "The request reached no node, so it was not applied.";
     }
-    if (type == MessageType.STATUS_REQUEST) {
-      return "A status request changes nothing; ask again.";
+    switch (type) {
+      case STATUS_REQUEST, LIST_TXNS_REQUEST, LIST_NEEDS_OPERATOR_REQUEST:
+        return "A read changes nothing; ask again.";
+      case REPLACE_MEMBER_REQUEST:
+        return "The change may have been applied; repeating it is safe (the node status shows"
+            + " the members).";
+      default:
+        return "The request may have been applied; retrying with the same xid is safe.";
     }
-    return "The request may have been applied; retrying with the same xid is safe.";
   }
 
   private void note(String reason) {

@@ -11,6 +11,7 @@ import dev.sequent.protocol.proto.OperatorResolveRequest;
 import dev.sequent.protocol.proto.RegisterBranchRequest;
 import dev.sequent.protocol.proto.StatusRequest;
 import dev.sequent.protocol.proto.TryRequest;
+import dev.sequent.protocol.wire.Envelope;
 import dev.sequent.protocol.wire.WireFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -41,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,6 +248,89 @@ public final class TccClient implements AutoCloseable {
     return blocking;
   }
 
+  // ------------------------------------------------------------------ for AdminClient
+
+  /** The nodes this client knows: the seeds, then the addresses leader hints taught it. */
+  List<InetSocketAddress> knownNodes() {
+    return directory.nodes();
+  }
+
+  ClientConfig config() {
+    return config;
+  }
+
+  /**
+   * An operator's request, retried and following the leader like an initiator's.
+   *
+   * @param operationTimeoutMs how long the whole call may take
+   * @param attemptTimeoutMs how long one attempt may wait for its answer
+   */
+  <T> CompletableFuture<T> adminCall(MessageType type, String subject, MessageLite request,
+      long operationTimeoutMs, long attemptTimeoutMs, Function<Answer, T> map) {
+    InitiatorCall call = new InitiatorCall(env, type, subject, request, operationTimeoutMs,
+        attemptTimeoutMs);
+    inflight.add(call);
+    call.result().whenComplete((answer, failure) -> inflight.remove(call));
+    if (closed.get()) {
+      call.abort("the client was closed");
+    } else {
+      call.start();
+    }
+    return answered(call, map);
+  }
+
+  /**
+   * One attempt at one node, without retries or leader hints: for the questions only that node
+   * can answer (its own status, its snapshot). Fails with a {@link TccClientException} when the
+   * node cannot be reached or does not answer within timeoutMs.
+   */
+  <T> CompletableFuture<T> nodeCall(InetSocketAddress node, MessageType type,
+      MessageLite request, long timeoutMs, Function<Answer, T> map) {
+    InetSocketAddress target = NodeDirectory.normalize(node);
+    String what = ClientMetrics.tag(type) + " at " + NodeDirectory.describe(target);
+    CompletableFuture<T> result = new CompletableFuture<>();
+    if (closed.get()) {
+      result.completeExceptionally(new TccClientException(what + ": the client was closed",
+          null, List.of(), 0));
+      return delivered(result);
+    }
+    try {
+      env.connections().send(target, new Envelope(type, env.requestIds().incrementAndGet(),
+          request), timeoutMs).whenComplete((reply, failure) -> {
+            Answer answer = failure == null ? Answer.of(reply) : null;
+            if (answer != null) {
+              try {
+                result.complete(map.apply(answer));
+              } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+              }
+              return;
+            }
+            String why = failure != null ? AttemptFailure.of(failure).getMessage()
+                : "unexpected " + reply.type();
+            result.completeExceptionally(new TccClientException(what + " failed: " + why, null,
+                List.of(why), 1));
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new TccClientException(what + ": the client was closed",
+          null, List.of(), 0));
+    }
+    return delivered(result);
+  }
+
+  /** The same completion, delivered on the callback executor. */
+  private <T> CompletableFuture<T> delivered(CompletableFuture<T> inner) {
+    CompletableFuture<T> caller = new CompletableFuture<>();
+    inner.whenComplete((value, failure) -> deliver(() -> {
+      if (failure == null) {
+        caller.complete(value);
+      } else {
+        caller.completeExceptionally(failure);
+      }
+    }));
+    return caller;
+  }
+
   /** The node the next call starts at: the last node that answered as leader. */
   InetSocketAddress leaderGuess() {
     return directory.leader();
@@ -289,7 +374,7 @@ public final class TccClient implements AutoCloseable {
     long frameLength = WireFormat.frameLength(request);
     if (frameLength > config.frameBytesMax()) {
       // The node would refuse it and close the connection under every other call: answer here.
-      call.finishLocally(new TxnResult(Outcome.FRAME_TOO_LARGE, null, "the request needs a frame"
+      call.finishLocally(Answer.local(Outcome.FRAME_TOO_LARGE, "the request needs a frame"
           + " length of " + frameLength + " bytes, above frameBytesMax " + config.frameBytesMax()));
       return call;
     }
@@ -306,10 +391,21 @@ public final class TccClient implements AutoCloseable {
 
   /** The caller's future: completed on the callback executor; cancelling it ends the call. */
   private CompletableFuture<TxnResult> async(InitiatorCall call) {
-    CompletableFuture<TxnResult> caller = new CompletableFuture<>();
+    return answered(call, Answer::toResult);
+  }
+
+  /** The caller's future of the call's answer, mapped; the same rules as {@link #async}. */
+  private <T> CompletableFuture<T> answered(InitiatorCall call, Function<Answer, T> map) {
+    CompletableFuture<T> caller = new CompletableFuture<>();
     call.result().whenComplete((answer, failure) -> deliver(() -> {
       if (failure == null) {
-        caller.complete(answer);
+        try {
+          caller.complete(map.apply(answer));
+        } catch (RuntimeException e) {
+          // A refusal the mapping turns into an exception (admin calls), or a bug: either way
+          // the caller must hear of it.
+          caller.completeExceptionally(e);
+        }
       } else {
         caller.completeExceptionally(failure);
       }
@@ -334,7 +430,7 @@ public final class TccClient implements AutoCloseable {
   private TxnResult await(InitiatorCall call) {
     long waitMs = config.operationTimeoutMs() + BLOCKING_SLACK_MS;
     try {
-      return call.result().get(waitMs, TimeUnit.MILLISECONDS);
+      return call.result().get(waitMs, TimeUnit.MILLISECONDS).toResult();
     } catch (ExecutionException e) {
       throw clientException(e.getCause());
     } catch (TimeoutException e) {
@@ -345,7 +441,7 @@ public final class TccClient implements AutoCloseable {
     }
     // Aborted above, so done now: the answer if it won the race, else the abort's exception.
     try {
-      return call.result().join();
+      return call.result().join().toResult();
     } catch (CompletionException e) {
       throw clientException(e.getCause());
     }

@@ -3,10 +3,13 @@
  * registers branches, decides and asks for status, following the cluster's leader; it also sends
  * tries straight to participant endpoints ({@code tryBranch}), runs a whole transaction ({@link
  * dev.sequent.client.TccTransaction}: begin with every branch, parallel tries, decide), and carries
- * the calls of participants and operators (announce an endpoint, resolve a phase-2 call). The
- * participant side lives next door, in {@link dev.sequent.client.participant}.
+ * the calls of participants and operators (announce an endpoint, resolve a phase-2 call). {@link
+ * dev.sequent.client.AdminClient} carries the rest of an operator's calls (node status, pages of
+ * txns and of calls needing an operator, snapshots, membership changes) over a client's
+ * connections. The participant side lives next door, in {@link dev.sequent.client.participant}.
  *
- * <p>Public: the client and its builder, {@link dev.sequent.client.TccTransaction}, the request
+ * <p>Public: the client and its builder, {@link dev.sequent.client.AdminClient} and {@link
+ * dev.sequent.client.AdminException}, {@link dev.sequent.client.TccTransaction}, the request
  * and result records ({@link dev.sequent.client.Branch}, {@link dev.sequent.client.TxnResult},
  * {@link dev.sequent.client.TryResult}, {@link dev.sequent.client.TransactionResult}, {@link
  * dev.sequent.client.TxnSnapshot}, {@link dev.sequent.client.BranchSnapshot}), their enums and

@@ -6,14 +6,24 @@ import dev.sequent.protocol.proto.AnnounceEndpointRequest;
 import dev.sequent.protocol.proto.BeginRequest;
 import dev.sequent.protocol.proto.DecideRequest;
 import dev.sequent.protocol.proto.ErrorReply;
+import dev.sequent.protocol.proto.ListNeedsOperatorRequest;
+import dev.sequent.protocol.proto.ListTxnsRequest;
+import dev.sequent.protocol.proto.MembershipReply;
+import dev.sequent.protocol.proto.NodeStatusReply;
+import dev.sequent.protocol.proto.NodeStatusRequest;
+import dev.sequent.protocol.proto.OperatorCallsReply;
 import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.proto.Phase2Call;
 import dev.sequent.protocol.proto.OperatorResolveRequest;
 import dev.sequent.protocol.proto.RegisterBranchRequest;
+import dev.sequent.protocol.proto.ReplaceMemberRequest;
 import dev.sequent.protocol.proto.SimpleReply;
+import dev.sequent.protocol.proto.SnapshotReply;
 import dev.sequent.protocol.proto.StatusRequest;
+import dev.sequent.protocol.proto.TriggerSnapshotRequest;
 import dev.sequent.protocol.proto.TryReply;
 import dev.sequent.protocol.proto.TryRequest;
+import dev.sequent.protocol.proto.TxnPageReply;
 import dev.sequent.protocol.proto.TxnReply;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,7 +48,18 @@ public enum MessageType {
   TRY_REPLY(10, TryReply.class, TryReply.parser()),
   ANNOUNCE_ENDPOINT_REQUEST(11, AnnounceEndpointRequest.class, AnnounceEndpointRequest.parser()),
   OPERATOR_RESOLVE_REQUEST(12, OperatorResolveRequest.class, OperatorResolveRequest.parser()),
-  SIMPLE_REPLY(13, SimpleReply.class, SimpleReply.parser());
+  SIMPLE_REPLY(13, SimpleReply.class, SimpleReply.parser()),
+  NODE_STATUS_REQUEST(14, NodeStatusRequest.class, NodeStatusRequest.parser()),
+  NODE_STATUS_REPLY(15, NodeStatusReply.class, NodeStatusReply.parser()),
+  LIST_TXNS_REQUEST(16, ListTxnsRequest.class, ListTxnsRequest.parser()),
+  TXN_PAGE_REPLY(17, TxnPageReply.class, TxnPageReply.parser()),
+  LIST_NEEDS_OPERATOR_REQUEST(18, ListNeedsOperatorRequest.class,
+      ListNeedsOperatorRequest.parser()),
+  OPERATOR_CALLS_REPLY(19, OperatorCallsReply.class, OperatorCallsReply.parser()),
+  TRIGGER_SNAPSHOT_REQUEST(20, TriggerSnapshotRequest.class, TriggerSnapshotRequest.parser()),
+  SNAPSHOT_REPLY(21, SnapshotReply.class, SnapshotReply.parser()),
+  REPLACE_MEMBER_REQUEST(22, ReplaceMemberRequest.class, ReplaceMemberRequest.parser()),
+  MEMBERSHIP_REPLY(23, MembershipReply.class, MembershipReply.parser());
 
   /** Indexed by code: a decoder looks a type up per frame, so this is an array, not a map. */
   private static final MessageType[] BY_CODE = new MessageType[256];

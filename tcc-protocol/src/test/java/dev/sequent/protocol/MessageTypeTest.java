@@ -28,7 +28,17 @@ class MessageTypeTest {
         Map.entry(MessageType.TRY_REPLY, 10),
         Map.entry(MessageType.ANNOUNCE_ENDPOINT_REQUEST, 11),
         Map.entry(MessageType.OPERATOR_RESOLVE_REQUEST, 12),
-        Map.entry(MessageType.SIMPLE_REPLY, 13));
+        Map.entry(MessageType.SIMPLE_REPLY, 13),
+        Map.entry(MessageType.NODE_STATUS_REQUEST, 14),
+        Map.entry(MessageType.NODE_STATUS_REPLY, 15),
+        Map.entry(MessageType.LIST_TXNS_REQUEST, 16),
+        Map.entry(MessageType.TXN_PAGE_REPLY, 17),
+        Map.entry(MessageType.LIST_NEEDS_OPERATOR_REQUEST, 18),
+        Map.entry(MessageType.OPERATOR_CALLS_REPLY, 19),
+        Map.entry(MessageType.TRIGGER_SNAPSHOT_REQUEST, 20),
+        Map.entry(MessageType.SNAPSHOT_REPLY, 21),
+        Map.entry(MessageType.REPLACE_MEMBER_REQUEST, 22),
+        Map.entry(MessageType.MEMBERSHIP_REPLY, 23));
     assertEquals(expected.size(), MessageType.values().length, "a new type needs a row here");
     expected.forEach((type, code) -> assertEquals(code, type.code(), type.name()));
   }
@@ -38,7 +48,7 @@ class MessageTypeTest {
     for (MessageType type : MessageType.values()) {
       assertSame(type, MessageType.fromCode(type.code()).orElseThrow());
     }
-    for (int code : new int[] {-1, 0, 14, 200, 255, 256, Integer.MAX_VALUE}) {
+    for (int code : new int[] {-1, 0, 24, 200, 255, 256, Integer.MAX_VALUE}) {
       assertTrue(MessageType.fromCode(code).isEmpty(), "code " + code);
     }
   }

@@ -1,6 +1,5 @@
 package dev.sequent.coordinator.ingress;
 
-import dev.sequent.coordinator.config.Peer;
 import dev.sequent.coordinator.log.LogEntryCodec;
 import dev.sequent.coordinator.propose.Failure;
 import dev.sequent.coordinator.propose.Proposer;
@@ -13,7 +12,6 @@ import dev.sequent.protocol.proto.AnnounceEndpointRequest;
 import dev.sequent.protocol.proto.BeginRequest;
 import dev.sequent.protocol.proto.DecideRequest;
 import dev.sequent.protocol.proto.ErrorReply;
-import dev.sequent.protocol.proto.NodeAddress;
 import dev.sequent.protocol.proto.OperatorResolveRequest;
 import dev.sequent.protocol.proto.RegisterBranchRequest;
 import dev.sequent.protocol.proto.StatusRequest;
@@ -22,7 +20,6 @@ import dev.sequent.protocol.wire.ProtocolErrors;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,23 +33,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes are served by the leader only; any other node answers NOT_LEADER with the leader's
  * client address when it knows it. Status reads are served by every node (Ratis's read index makes
- * them linearizable on followers too).
+ * them linearizable on followers too). Operators' requests go to {@link AdminRequests}.
  */
 final class IngressHandler extends SimpleChannelInboundHandler<Envelope> {
   private static final Logger LOG = LoggerFactory.getLogger(IngressHandler.class);
 
   private final RaftNode raft;
   private final Proposer proposer;
-  private final Map<String, Peer> peers;
+  private final AdminRequests admin;
   private final int inflightMax;
   private final long readTimeoutMs;
   private final AtomicInteger inflight = new AtomicInteger();
 
-  IngressHandler(RaftNode raft, Proposer proposer, Map<String, Peer> peers, int inflightMax,
+  IngressHandler(RaftNode raft, Proposer proposer, AdminRequests admin, int inflightMax,
       long readTimeoutMs) {
     this.raft = raft;
     this.proposer = proposer;
-    this.peers = peers;
+    this.admin = admin;
     this.inflightMax = inflightMax;
     this.readTimeoutMs = readTimeoutMs;
   }
@@ -72,8 +69,14 @@ final class IngressHandler extends SimpleChannelInboundHandler<Envelope> {
             WireMapping.announce((AnnounceEndpointRequest) request.message()), true);
         case OPERATOR_RESOLVE_REQUEST -> write(ctx, id,
             WireMapping.resolve((OperatorResolveRequest) request.message()));
-        default -> error(ctx, id, Outcome.INVALID_ARGUMENT,
-            request.type() + " is not a request a coordinator serves");
+        default -> {
+          if (AdminRequests.serves(request)) {
+            admin(ctx, id, request);
+          } else {
+            error(ctx, id, Outcome.INVALID_ARGUMENT,
+                request.type() + " is not a request a coordinator serves");
+          }
+        }
       }
     } catch (WireMapping.InvalidRequest e) {
       error(ctx, id, Outcome.INVALID_ARGUMENT, e.getMessage());
@@ -136,6 +139,22 @@ final class IngressHandler extends SimpleChannelInboundHandler<Envelope> {
     });
   }
 
+  /** An operator's request: served by {@link AdminRequests}, counted like any other. */
+  private void admin(ChannelHandlerContext ctx, long id, Envelope request) {
+    if (!enter(ctx, id)) {
+      return;
+    }
+    admin.serve(request).whenComplete((reply, failure) -> {
+      inflight.decrementAndGet();
+      if (failure != null) {
+        LOG.error("Admin request {} failed unexpectedly", request.type(), failure);
+        error(ctx, id, Outcome.INTERNAL, "admin request failed: " + failure);
+      } else {
+        ctx.writeAndFlush(Envelope.of(id, reply));
+      }
+    });
+  }
+
   /** Counts a request in; refuses it with OVERLOADED when the connection has too many. */
   private boolean enter(ChannelHandlerContext ctx, long id) {
     if (inflight.incrementAndGet() > inflightMax) {
@@ -157,15 +176,7 @@ final class IngressHandler extends SimpleChannelInboundHandler<Envelope> {
   }
 
   private void notLeader(ChannelHandlerContext ctx, long id) {
-    ErrorReply.Builder reply = ErrorReply.newBuilder()
-        .setOutcome(Outcome.NOT_LEADER.code())
-        .setMessage("node " + raft.id() + " is not the leader");
-    raft.leaderId().map(peers::get).filter(p -> !p.id().equals(raft.id())).ifPresent(leader ->
-        reply.setLeader(NodeAddress.newBuilder()
-            .setNodeId(leader.id())
-            .setHost(leader.host())
-            .setPort(leader.clientPort())));
-    ctx.writeAndFlush(Envelope.of(id, reply.build()));
+    ctx.writeAndFlush(Envelope.of(id, admin.notLeader()));
   }
 
   private static void error(ChannelHandlerContext ctx, long id, Outcome outcome, String message) {

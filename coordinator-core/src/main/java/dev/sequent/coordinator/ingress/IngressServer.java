@@ -42,6 +42,9 @@ public final class IngressServer implements AutoCloseable {
         new NioEventLoopGroup(1, new DefaultThreadFactory("sequent-ingress-accept-" + nodeId));
     this.workers = new NioEventLoopGroup(settings.ioThreads(),
         new DefaultThreadFactory("sequent-ingress-io-" + nodeId));
+    // One per node: the admin side keeps no per-connection state.
+    AdminRequests admin = new AdminRequests(raft, new ClientAddresses(raft, Map.copyOf(peers)),
+        settings.readTimeoutMs(), settings.frameBytesMax());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
@@ -53,7 +56,7 @@ public final class IngressServer implements AutoCloseable {
             ch.pipeline()
                 .addLast("frame-decoder", new FrameDecoder(settings.frameBytesMax()))
                 .addLast("frame-encoder", new FrameEncoder(settings.frameBytesMax()))
-                .addLast("requests", new IngressHandler(raft, proposer, peers,
+                .addLast("requests", new IngressHandler(raft, proposer, admin,
                     settings.inflightPerConnectionMax(), settings.readTimeoutMs()));
           }
         });

@@ -6,10 +6,14 @@ import dev.sequent.coordinator.config.Peer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
@@ -22,12 +26,20 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
+import org.apache.ratis.protocol.exceptions.ReconfigurationTimeoutException;
+import org.apache.ratis.protocol.exceptions.SetConfigurationException;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -45,6 +57,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+  /**
+   * How long the leader waits for a joining member that makes no progress before it gives a
+   * membership change up. Ratis's default (3 election timeouts, 6 s here) leaves an operator no
+   * time to start the new node after asking for the change, which is the safe order: a new node
+   * started first campaigns with its empty log and the leader tells it to shut down.
+   */
+  static final long MEMBER_CATCH_UP_TIMEOUT_MS = 60_000;
 
   private final RaftServer server;
   private final RaftGroup group;
@@ -112,6 +131,8 @@ public final class RaftNode implements AutoCloseable {
         config.longValue(ConfigKey.RAFT_SNAPSHOT_THRESHOLD_ENTRIES));
     RaftServerConfigKeys.Snapshot.setCreationGap(p,
         Math.min(1024, config.longValue(ConfigKey.RAFT_SNAPSHOT_THRESHOLD_ENTRIES)));
+    RaftServerConfigKeys.setStagingTimeout(p,
+        TimeDuration.valueOf(MEMBER_CATCH_UP_TIMEOUT_MS, TimeUnit.MILLISECONDS));
     // Retries after a leader change must still find their answer: keep the cache for minutes.
     RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(10, TimeUnit.MINUTES));
     return p;
@@ -216,14 +237,208 @@ public final class RaftNode implements AutoCloseable {
    * the applies in flight. Completes with the index the snapshot covers.
    */
   public CompletableFuture<Long> takeSnapshot(long timeoutMs) {
+    return takeSnapshot(timeoutMs, 0);
+  }
+
+  /**
+   * Like {@link #takeSnapshot(long)}, but only when at least {@code creationGap} entries were
+   * applied since the latest snapshot (0: the configured gap); otherwise completes at once with
+   * the latest snapshot's index. An operator's request uses 1: snapshot whatever is new.
+   */
+  public CompletableFuture<Long> takeSnapshot(long timeoutMs, long creationGap) {
     SnapshotManagementRequest request = SnapshotManagementRequest.newCreate(
-        clientId, selfId, group.getGroupId(), callIds.incrementAndGet(), timeoutMs);
+        clientId, selfId, group.getGroupId(), callIds.incrementAndGet(), timeoutMs, creationGap);
     return server.snapshotManagementAsync(request).thenApply(reply -> {
       if (!reply.isSuccess()) {
         throw new RaftRequestException(reply.getException());
       }
       return reply.getLogIndex();
     });
+  }
+
+  // ------------------------------------------------------------------ operator's view (read-only)
+
+  /** A node's role in its group, as Raft sees it now. */
+  public enum Role { LEADER, FOLLOWER, CANDIDATE, LISTENER, UNKNOWN }
+
+  /** This node's role; UNKNOWN when its division is gone (closed, or not started). */
+  public Role role() {
+    return info().map(i -> switch (i.getCurrentRole()) {
+      case LEADER -> Role.LEADER;
+      case FOLLOWER -> Role.FOLLOWER;
+      case CANDIDATE -> Role.CANDIDATE;
+      case LISTENER -> Role.LISTENER;
+      default -> Role.UNKNOWN;
+    }).orElse(Role.UNKNOWN);
+  }
+
+  /** The highest log index this node knows to be committed; -1 when unknown. */
+  public long commitIndex() {
+    try {
+      return server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The index this node's latest snapshot covers; -1 when it has none. */
+  public long snapshotIndex() {
+    // The state machine's own record: the Raft log learns of a snapshot only when it purges.
+    SnapshotInfo latest = stateMachine.getLatestSnapshot();
+    return latest == null ? -1 : latest.getIndex();
+  }
+
+  /**
+   * A member of the Raft configuration.
+   *
+   * @param raftAddress host:port of its Raft (gRPC) server
+   * @param clientAddress host:port of its client port when the configuration records it (members
+   *     added by {@link #replaceMember} do; the founding members come from every node's own
+   *     configuration instead), else null
+   */
+  public record Member(String id, String raftAddress, String clientAddress) {
+    public Member {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(raftAddress, "raftAddress");
+    }
+  }
+
+  /**
+   * The configuration as this node knows it.
+   *
+   * @param members the current members (during a change: the new configuration's)
+   * @param changing true while a change is under way (old and new members vote jointly)
+   */
+  public record Membership(List<Member> members, boolean changing) {
+    public Membership {
+      members = List.copyOf(members);
+    }
+
+    public Optional<Member> member(String id) {
+      return members.stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+  }
+
+  /** The configuration this node knows; empty members when its division is gone. */
+  public Membership membership() {
+    try {
+      RaftConfiguration conf = server.getDivision(group.getGroupId()).getRaftConf();
+      return new Membership(members(conf.getCurrentPeers()), !conf.getPreviousPeers().isEmpty());
+    } catch (IOException e) {
+      return new Membership(List.of(), false);
+    }
+  }
+
+  private static List<Member> members(Collection<RaftPeer> peers) {
+    List<Member> members = new ArrayList<>(peers.size());
+    for (RaftPeer peer : peers) {
+      String client = peer.getClientAddress();
+      members.add(new Member(peer.getId().toString(), peer.getAddress(),
+          client == null || client.isEmpty() ? null : client));
+    }
+    members.sort((a, b) -> a.id().compareTo(b.id()));
+    return members;
+  }
+
+  // ------------------------------------------------------------------ membership change
+
+  /** How a membership change ended. */
+  public enum ChangeOutcome {
+    /** The new configuration is committed. */
+    DONE,
+    /** This node is not the leader (or not ready yet): ask the leader. */
+    NOT_LEADER,
+    /** Another change is under way, or the configuration moved since it was read: retry. */
+    BUSY,
+    /** The joining member did not catch up in time (not started, unreachable): retry. */
+    TIMED_OUT,
+    /** Raft refused it for another reason (see the detail). */
+    REFUSED
+  }
+
+  /** The end of a membership change: the outcome, the configuration now, and why. */
+  public record ChangeResult(ChangeOutcome outcome, Membership membership, String detail) {}
+
+  /**
+   * Replaces member {@code oldId} by {@code joining} in one configuration change, on the leader.
+   * Ratis first brings the joining member up to date (it must be running, or start within {@link
+   * #MEMBER_CATCH_UP_TIMEOUT_MS}), then commits the joint and the new configuration. The change is
+   * compare-and-set against {@code expected}, the membership the caller checked, so a concurrent
+   * change makes this one BUSY instead of silently undoing the other.
+   *
+   * <p>The joining member's client address is recorded in the configuration (Ratis's client
+   * address of a peer; Sequent runs no Ratis clients), so every node can name it as leader to
+   * clients even though their own configuration files predate it.
+   *
+   * @throws IllegalArgumentException when oldId is not in expected or joining's id is
+   */
+  public CompletableFuture<ChangeResult> replaceMember(
+      Membership expected, String oldId, Member joining) {
+    if (expected.member(oldId).isEmpty() || expected.member(joining.id()).isPresent()) {
+      throw new IllegalArgumentException(
+          "replace " + oldId + " by " + joining.id() + " in " + expected.members());
+    }
+    List<RaftPeer> current = new ArrayList<>();
+    List<RaftPeer> next = new ArrayList<>();
+    for (Member member : expected.members()) {
+      RaftPeer peer = toRaftPeer(member);
+      current.add(peer);
+      if (!member.id().equals(oldId)) {
+        next.add(peer);
+      }
+    }
+    next.add(toRaftPeer(joining));
+    SetConfigurationRequest request = new SetConfigurationRequest(clientId, selfId,
+        group.getGroupId(), callIds.incrementAndGet(), SetConfigurationRequest.Arguments
+            .newBuilder()
+            .setServersInCurrentConf(current)
+            .setServersInNewConf(next)
+            .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+            .build());
+    LOG.info("Node {} replaces member {} by {}", selfId, oldId, joining);
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = server.setConfigurationAsync(request);
+    } catch (IOException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.handle((answer, failure) -> changeResult(
+        failure != null ? failure : answer.isSuccess() ? null : answer.getException()));
+  }
+
+  private static RaftPeer toRaftPeer(Member member) {
+    RaftPeer.Builder peer = RaftPeer.newBuilder().setId(member.id())
+        .setAddress(member.raftAddress());
+    if (member.clientAddress() != null) {
+      peer.setClientAddress(member.clientAddress());
+    }
+    return peer.build();
+  }
+
+  private ChangeResult changeResult(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    Membership now = membership();
+    if (cause == null) {
+      LOG.info("Node {}: membership is now {}", selfId, now.members());
+      return new ChangeResult(ChangeOutcome.DONE, now, "");
+    }
+    LOG.warn("Node {}: membership change failed: {}", selfId, cause.toString());
+    String detail = String.valueOf(cause.getMessage());
+    if (cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException) {
+      return new ChangeResult(ChangeOutcome.NOT_LEADER, now, detail);
+    }
+    if (cause instanceof ReconfigurationInProgressException
+        || cause instanceof SetConfigurationException) {
+      return new ChangeResult(ChangeOutcome.BUSY, now, detail);
+    }
+    if (cause instanceof ReconfigurationTimeoutException) {
+      return new ChangeResult(ChangeOutcome.TIMED_OUT, now, detail);
+    }
+    return new ChangeResult(ChangeOutcome.REFUSED, now,
+        cause instanceof RaftException ? detail : cause.toString());
   }
 
   @Override

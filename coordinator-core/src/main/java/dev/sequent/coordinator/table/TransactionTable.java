@@ -97,6 +97,123 @@ public final class TransactionTable {
     return page;
   }
 
+  /**
+   * A page of txns for an operator: like {@link #list}, but the scan stops after scanMax txns
+   * whatever it found, so a page costs bounded work however rare the filtered state is (a read
+   * runs on a Raft thread).
+   *
+   * @param stateOrNull only txns in this state, or all when null
+   * @param afterXidOrNull the previous page's {@link TxnPage#nextAfterXid} (exclusive), or null
+   * @param limit at most this many txns, in [1, pageEntriesMax]
+   * @param scanMax at most this many txns examined, at least 1
+   */
+  public TxnPage listPage(StateReader state, TxnState stateOrNull, String afterXidOrNull,
+      int limit, int scanMax) {
+    requirePage(limit);
+    if (scanMax < 1) {
+      throw new IllegalArgumentException("scanMax must be positive, was " + scanMax);
+    }
+    byte[] from = afterXidOrNull == null ? null : TableKeys.txnAfter(afterXidOrNull);
+    List<TxnView> page = new ArrayList<>();
+    String[] lastXid = {null};
+    boolean[] more = {false};
+    int[] scanned = {0};
+    state.scan(TableKeys.TXN, from, null, (key, value) -> {
+      if (page.size() == limit || scanned[0] == scanMax) {
+        more[0] = true; // a txn after the last one examined exists: there is a next page
+        return false;
+      }
+      scanned[0]++;
+      String xid = new String(key, java.nio.charset.StandardCharsets.UTF_8);
+      lastXid[0] = xid;
+      TxnRecord txn;
+      try {
+        txn = RecordCodec.decodeTxn(xid, value);
+      } catch (IllegalStateException e) {
+        throw StoredTable.corrupt(TableKeys.TXN, xid, e);
+      }
+      if (stateOrNull == null || txn.state() == stateOrNull) {
+        page.add(txn.toView());
+      }
+      return true;
+    });
+    return new TxnPage(page, more[0] ? lastXid[0] : null);
+  }
+
+  /**
+   * One page of {@link #listPage}.
+   *
+   * @param nextAfterXid where the next page starts (the last xid examined, exclusive), or null
+   *     when the scan reached the last txn
+   */
+  public record TxnPage(List<TxnView> txns, String nextAfterXid) {
+    public TxnPage {
+      txns = List.copyOf(txns);
+    }
+  }
+
+  /**
+   * The phase-2 calls whose delivery gave up (NEEDS_OPERATOR), in (participant, seq) order, after
+   * the position (afterParticipant, afterSeq), exclusive. Only calls above their participant's
+   * watermark can need an operator, so this reads the backlog, then pages each participant's
+   * pending calls, examining at most scanMax calls in all.
+   *
+   * @param afterParticipantOrNull the previous page's next participant, or null for the first page
+   * @param afterSeq the previous page's next seq (ignored for the first page)
+   * @param limit at most this many calls, in [1, pageEntriesMax]
+   * @param scanMax at most this many pending calls examined, at least 1
+   */
+  public CallPage needsOperator(StateReader state, String afterParticipantOrNull, long afterSeq,
+      int limit, int scanMax) {
+    requirePage(limit);
+    if (scanMax < 1) {
+      throw new IllegalArgumentException("scanMax must be positive, was " + scanMax);
+    }
+    List<Phase2Record> found = new ArrayList<>();
+    int scanned = 0;
+    for (Backlog backlog : backlog(state)) {
+      String participant = backlog.participant();
+      // Ids are printable ASCII, so String order is the keyspace's byte order.
+      int order = afterParticipantOrNull == null
+          ? 1
+          : participant.compareTo(afterParticipantOrNull);
+      if (order < 0) {
+        continue;
+      }
+      long from = Math.max(backlog.watermark(), order == 0 ? afterSeq : 0);
+      while (from < backlog.lastSeq()) {
+        int chunk = Math.min(scanMax - scanned, limits.pageEntriesMax());
+        List<Phase2Record> calls = pending(state, participant, from, chunk);
+        if (calls.isEmpty()) {
+          break;
+        }
+        for (Phase2Record call : calls) {
+          scanned++;
+          from = call.seq();
+          if (call.state() == BranchState.NEEDS_OPERATOR) {
+            found.add(call);
+          }
+          if (found.size() == limit || scanned == scanMax) {
+            return new CallPage(found, participant, from);
+          }
+        }
+      }
+    }
+    return new CallPage(found, null, 0);
+  }
+
+  /**
+   * One page of {@link #needsOperator}.
+   *
+   * @param nextParticipant where the next page starts, with nextSeq (exclusive); null when every
+   *     participant's backlog was examined
+   */
+  public record CallPage(List<Phase2Record> calls, String nextParticipant, long nextSeq) {
+    public CallPage {
+      calls = List.copyOf(calls);
+    }
+  }
+
   /** The highest seq the participant acknowledged; 0 when none. */
   public long watermark(StateReader state, String participant) {
     return new StoredTable(state).participant(participant).watermark();

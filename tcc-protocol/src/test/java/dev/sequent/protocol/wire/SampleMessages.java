@@ -11,11 +11,24 @@ import dev.sequent.protocol.proto.BranchView;
 import dev.sequent.protocol.proto.DecideRequest;
 import dev.sequent.protocol.proto.Decision;
 import dev.sequent.protocol.proto.ErrorReply;
+import dev.sequent.protocol.proto.ListNeedsOperatorRequest;
+import dev.sequent.protocol.proto.ListTxnsRequest;
+import dev.sequent.protocol.proto.Member;
+import dev.sequent.protocol.proto.MembershipReply;
 import dev.sequent.protocol.proto.NodeAddress;
+import dev.sequent.protocol.proto.NodeRole;
+import dev.sequent.protocol.proto.NodeStatusReply;
+import dev.sequent.protocol.proto.NodeStatusRequest;
+import dev.sequent.protocol.proto.OperatorCall;
+import dev.sequent.protocol.proto.OperatorCallsReply;
 import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.proto.Phase2Call;
 import dev.sequent.protocol.proto.RegisterBranchRequest;
+import dev.sequent.protocol.proto.ReplaceMemberRequest;
+import dev.sequent.protocol.proto.SnapshotReply;
 import dev.sequent.protocol.proto.StatusRequest;
+import dev.sequent.protocol.proto.TriggerSnapshotRequest;
+import dev.sequent.protocol.proto.TxnPageReply;
 import dev.sequent.protocol.proto.TxnReply;
 import dev.sequent.protocol.proto.TxnState;
 import dev.sequent.protocol.proto.TxnView;
@@ -70,8 +83,54 @@ final class SampleMessages {
         return dev.sequent.protocol.proto.SimpleReply.newBuilder()
             .setOutcome(Outcome.OK.code()).build();
       default:
+        return adminSample(type);
+    }
+  }
+
+  /** The admin messages: requests of operators and the replies only they get. */
+  private static MessageLite adminSample(MessageType type) {
+    switch (type) {
+      case NODE_STATUS_REQUEST:
+        return NodeStatusRequest.getDefaultInstance();
+      case NODE_STATUS_REPLY:
+        return NodeStatusReply.newBuilder().setOutcome(Outcome.OK.code()).setNodeId("n1")
+            .setRole(NodeRole.FOLLOWER).setLeaderId("n2").setTerm(4).setAppliedIndex(1_234)
+            .setCommitIndex(1_235).setLogStartIndex(-1).setSnapshotIndex(1_000)
+            .addMembers(member("n1", 7001, 9001)).addMembers(member("n2", 7002, 0))
+            .setMembershipChanging(true).build();
+      case LIST_TXNS_REQUEST:
+        return ListTxnsRequest.newBuilder().setState(TxnState.CONFIRMING).setAfterXid("x-0")
+            .setLimit(50).build();
+      case TXN_PAGE_REPLY:
+        return TxnPageReply.newBuilder().setOutcome(Outcome.OK.code()).addTxns(txnView())
+            .setNextAfterXid("x-1").build();
+      case LIST_NEEDS_OPERATOR_REQUEST:
+        return ListNeedsOperatorRequest.newBuilder().setAfterParticipant("accounts")
+            .setAfterSeq(6).setLimit(10).build();
+      case OPERATOR_CALLS_REPLY:
+        return OperatorCallsReply.newBuilder().setOutcome(Outcome.OK.code())
+            .addCalls(OperatorCall.newBuilder().setParticipant("accounts").setSeq(7)
+                .setXid("x-1").setBranchId("b-1").setDecision(Decision.CONFIRM))
+            .setNextAfterParticipant("accounts").setNextAfterSeq(7).build();
+      case TRIGGER_SNAPSHOT_REQUEST:
+        return TriggerSnapshotRequest.getDefaultInstance();
+      case SNAPSHOT_REPLY:
+        return SnapshotReply.newBuilder().setOutcome(Outcome.OK.code()).setNodeId("n3")
+            .setSnapshotIndex(4_096).build();
+      case REPLACE_MEMBER_REQUEST:
+        return ReplaceMemberRequest.newBuilder().setOldNodeId("n3")
+            .setNewMember(member("n4", 7004, 9004)).build();
+      case MEMBERSHIP_REPLY:
+        return MembershipReply.newBuilder().setOutcome(Outcome.OK.code())
+            .addMembers(member("n1", 7001, 9001)).addMembers(member("n4", 7004, 9004)).build();
+      default:
         throw new AssertionError("no sample for " + type);
     }
+  }
+
+  private static Member member(String id, int raftPort, int clientPort) {
+    return Member.newBuilder().setNodeId(id).setHost("10.0.0." + id.substring(1))
+        .setRaftPort(raftPort).setClientPort(clientPort).build();
   }
 
   static TxnView txnView() {
