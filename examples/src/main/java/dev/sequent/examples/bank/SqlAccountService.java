@@ -1,0 +1,144 @@
+package dev.sequent.examples.bank;
+
+import dev.sequent.client.TccClient;
+import dev.sequent.client.participant.FenceStore;
+import dev.sequent.client.participant.JdbcFenceStore;
+import dev.sequent.client.participant.ParticipantEndpoint;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * An account service whose accounts live in its own SQL database (H2, in files under its data
+ * directory), fenced by a {@link JdbcFenceStore} in the same database: the money moved by a step,
+ * the branch's fence row and the participant's applied seq commit in one local transaction, so a
+ * crash at any point leaves all of a step or none of it.
+ *
+ * <p>Wiring a participant takes a few lines in {@link #start}: a fence on the service's
+ * DataSource, an endpoint hosting the resource with that fence, and a client of the cluster with
+ * which the endpoint announces itself.
+ */
+public final class SqlAccountService implements AccountService {
+  static final int CONNECTIONS_MAX = 16;
+  static final int CONNECTION_WAIT_SECONDS = 10;
+  static final int LOCK_TIMEOUT_MS = 10_000;
+
+  private final String participant;
+  private final JdbcConnectionPool database;
+  private final JdbcFenceStore fence;
+  private final TccClient client;
+  private final ParticipantEndpoint endpoint;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SqlAccountService(String participant, JdbcConnectionPool database,
+      JdbcFenceStore fence, TccClient client, ParticipantEndpoint endpoint) {
+    this.participant = participant;
+    this.database = database;
+    this.fence = fence;
+    this.client = client;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * Opens (or creates) the database in {@code dataDir}, starts the participant endpoint on
+   * 127.0.0.1 and announces it to the cluster at {@code coordinators} (when the list is empty it
+   * announces nothing: for tests that stand in for the leader).
+   */
+  public static SqlAccountService start(String participant, Path dataDir,
+      List<InetSocketAddress> coordinators, Phase2Listener listener)
+      throws SQLException, InterruptedException {
+    JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:"
+        + dataDir.resolve("accounts").toAbsolutePath() + ";LOCK_TIMEOUT=" + LOCK_TIMEOUT_MS
+        + ";QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+    database.setMaxConnections(CONNECTIONS_MAX);
+    database.setLoginTimeout(CONNECTION_WAIT_SECONDS); // bounds the wait for a free connection
+    TccClient client = null;
+    try {
+      createTables(database);
+      JdbcFenceStore fence = JdbcFenceStore.create(database);
+      ParticipantEndpoint.Builder builder = ParticipantEndpoint.builder()
+          .participant(participant, new SqlAccountsResource(listener), fence);
+      if (!coordinators.isEmpty()) {
+        client = TccClient.builder().seeds(coordinators).operationTimeoutMs(30_000).build();
+        builder.client(client); // announces the endpoint, so the leader knows where phase two goes
+      }
+      ParticipantEndpoint endpoint = builder.start();
+      return new SqlAccountService(participant, database, fence, client, endpoint);
+    } catch (SQLException | InterruptedException | RuntimeException e) {
+      if (client != null) {
+        client.close();
+      }
+      database.dispose();
+      throw e;
+    }
+  }
+
+  private static void createTables(JdbcConnectionPool database) throws SQLException {
+    try (Connection connection = database.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(SqlAccountStore.CREATE_TABLE);
+      statement.execute(SqlAccountsResource.CREATE_JOURNAL);
+    }
+  }
+
+  @Override
+  public String participant() {
+    return participant;
+  }
+
+  @Override
+  public InetSocketAddress endpoint() {
+    return endpoint.address();
+  }
+
+  @Override
+  public void openAccount(String id, long openingBalance) {
+    try (Connection connection = database.getConnection()) {
+      new Accounts(new SqlAccountStore(connection)).open(id, openingBalance);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot open account " + id, e);
+    }
+  }
+
+  @Override
+  public List<Account> accounts() {
+    try (Connection connection = database.getConnection()) {
+      return SqlAccountStore.all(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the accounts of " + participant, e);
+    }
+  }
+
+  @Override
+  public List<AppliedCall> appliedCalls() {
+    try (Connection connection = database.getConnection()) {
+      return SqlAccountsResource.journal(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the applied calls of " + participant, e);
+    }
+  }
+
+  @Override
+  public FenceStore fence() {
+    return fence;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    // Endpoint first: it may still be applying a call on the database closed last.
+    endpoint.close();
+    if (client != null) {
+      client.close();
+    }
+    fence.close();
+    database.dispose();
+  }
+}
