@@ -1,8 +1,10 @@
 package dev.sequent.cli;
 
+import dev.sequent.protocol.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,19 @@ public final class SequentCli implements Runnable {
       defaultValue = "" + TIMEOUT_MS_DEFAULT,
       description = "How long to wait for the cluster (default: ${DEFAULT-VALUE}).")
   long timeoutMs;
+
+  @Option(names = "--tls-trust", paramLabel = "PEM", scope = ScopeType.INHERIT,
+      description = "Speak TLS to the nodes, trusting the CA certificates in this PEM file.")
+  Path tlsTrust;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", scope = ScopeType.INHERIT,
+      description = "This client's certificate chain (PEM), for nodes with tls.clientAuth=require."
+          + " Needs --tls-key and --tls-trust.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", scope = ScopeType.INHERIT,
+      description = "The unencrypted PKCS#8 private key (PEM) of --tls-cert.")
+  Path tlsKey;
 
   private final Map<String, String> env;
 
@@ -154,8 +169,27 @@ public final class SequentCli implements Runnable {
     if (timeoutMs < 1) {
       throw new ParameterException(command.commandLine(), "--timeout-ms must be positive");
     }
-    return new Session(nodes(command.commandLine()), timeoutMs, json,
-        command.commandLine().getOut(), command.commandLine().getErr());
+    CommandLine line = command.commandLine();
+    return new Session(nodes(line), timeoutMs, json, tls(line), line.getOut(), line.getErr());
+  }
+
+  /** The client's TLS settings from the --tls-* options, or null for plaintext. */
+  TlsSettings tls(CommandLine line) {
+    if (tlsTrust == null) {
+      if (tlsCert != null || tlsKey != null) {
+        throw new ParameterException(line, "--tls-cert and --tls-key need --tls-trust");
+      }
+      return null;
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(line, "--tls-cert and --tls-key go together");
+    }
+    try {
+      return tlsCert == null ? TlsSettings.trustOnly(tlsTrust)
+          : TlsSettings.fromPem(tlsCert, tlsKey, tlsTrust);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(line, e.getMessage());
+    }
   }
 
   /** The root command of a subcommand's spec. */

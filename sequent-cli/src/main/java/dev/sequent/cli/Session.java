@@ -4,6 +4,8 @@ import dev.sequent.client.AdminClient;
 import dev.sequent.client.AdminException;
 import dev.sequent.client.TccClient;
 import dev.sequent.client.TccClientException;
+import dev.sequent.protocol.Outcome;
+import dev.sequent.protocol.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -29,25 +31,28 @@ final class Session implements AutoCloseable {
   final boolean json;
   final PrintWriter out;
   final PrintWriter err;
+  /** TLS to the nodes, or null for plaintext. */
+  private final TlsSettings tls;
   private TccClient client;
   private AdminClient admin;
 
-  Session(List<InetSocketAddress> nodes, long timeoutMs, boolean json, PrintWriter out,
-      PrintWriter err) {
+  Session(List<InetSocketAddress> nodes, long timeoutMs, boolean json, TlsSettings tls,
+      PrintWriter out, PrintWriter err) {
     this.nodes = List.copyOf(nodes);
     this.timeoutMs = timeoutMs;
     this.json = json;
+    this.tls = tls;
     this.out = out;
     this.err = err;
   }
 
   AdminClient admin() {
     if (admin == null) {
-      client = TccClient.builder()
+      TccClient.Builder builder = TccClient.builder()
           .seeds(nodes)
           .operationTimeoutMs(timeoutMs)
-          .requestTimeoutMs(Math.min(timeoutMs, ATTEMPT_MS_MAX))
-          .build();
+          .requestTimeoutMs(Math.min(timeoutMs, ATTEMPT_MS_MAX));
+      client = (tls == null ? builder : builder.tls(tls)).build();
       admin = AdminClient.of(client);
     }
     return admin;
@@ -80,7 +85,7 @@ final class Session implements AutoCloseable {
     try {
       return call.get(waitMs + SLACK_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof TccClientException gaveUp) {
+      if (e.getCause() instanceof TccClientException gaveUp && !refused(gaveUp)) {
         List<String> attempts = gaveUp.attempts();
         throw CliFailure.unreachable("cannot reach node " + SequentCli.describe(node)
             + (attempts.isEmpty() ? "" : ": " + attempts.get(attempts.size() - 1)));
@@ -101,6 +106,12 @@ final class Session implements AutoCloseable {
       return CliFailure.refused(refused.outcome() + ": " + refused.getMessage());
     }
     if (cause instanceof TccClientException gaveUp) {
+      if (refused(gaveUp)) {
+        List<String> attempts = gaveUp.attempts();
+        return CliFailure.refused("the cluster refused this client's credentials ("
+            + gaveUp.lastOutcome() + "; see the --tls-* options): "
+            + (attempts.isEmpty() ? gaveUp.getMessage() : attempts.get(attempts.size() - 1)));
+      }
       if (gaveUp.lastOutcome() == null) {
         return CliFailure.unreachable("cannot reach the cluster: no node answered within "
             + timeoutMs + " ms (tried " + tried() + ")");
@@ -114,6 +125,12 @@ final class Session implements AutoCloseable {
       return new CliFailure(CliFailure.USAGE, bad.getMessage());
     }
     return CliFailure.refused("unexpected failure: " + cause);
+  }
+
+  /** True when the cluster refused this client's TLS credentials: no retry changes that. */
+  private static boolean refused(TccClientException gaveUp) {
+    return gaveUp.lastOutcome() == Outcome.UNAUTHENTICATED
+        || gaveUp.lastOutcome() == Outcome.PERMISSION_DENIED;
   }
 
   /** The addresses the client knows (the --nodes, then those leader hints named). */

@@ -1,5 +1,6 @@
 package dev.sequent.client;
 
+import dev.sequent.protocol.tls.ClientTls;
 import dev.sequent.protocol.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -20,11 +21,12 @@ import java.util.Objects;
  * @param ioThreads event-loop threads
  * @param tryAttemptsMax attempts of one try sent to a participant endpoint, the first included
  * @param participantEndpoints where each participant's endpoint listens, for {@link TccTransaction}
+ * @param tls TLS on every connection (to nodes and to participant endpoints), or null for plaintext
  */
 record ClientConfig(List<InetSocketAddress> seeds, long requestTimeoutMs, long operationTimeoutMs,
     int redirectsMax, long backoffInitialMs, long backoffMaxMs, RetryJitter jitter,
     int frameBytesMax, int ioThreads, int tryAttemptsMax,
-    Map<String, InetSocketAddress> participantEndpoints) {
+    Map<String, InetSocketAddress> participantEndpoints, ClientTls tls) {
 
   static final int SEEDS_MAX = 64;
   static final long TIMEOUT_MS_MAX = 24L * 60 * 60 * 1000;

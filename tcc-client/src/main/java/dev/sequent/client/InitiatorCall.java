@@ -35,7 +35,7 @@ final class InitiatorCall {
   /** Attempt lines kept for the exception; older ones are dropped and counted. */
   static final int REASONS_MAX = 32;
 
-  private enum Step { FINISH, REDIRECT, RETRY }
+  private enum Step { FINISH, REDIRECT, RETRY, GIVE_UP }
 
   /** The decision after one attempt. */
   private record FollowUp(Step step, InetSocketAddress node, Answer result, String reason,
@@ -50,6 +50,10 @@ final class InitiatorCall {
 
     static FollowUp retry(InetSocketAddress node, String reason, String retryTag) {
       return new FollowUp(Step.RETRY, node, null, reason, retryTag);
+    }
+
+    static FollowUp giveUp(String reason) {
+      return new FollowUp(Step.GIVE_UP, null, null, reason, null);
     }
   }
 
@@ -161,6 +165,10 @@ final class InitiatorCall {
         case RETRY:
           scheduleRetry(next.node(), next.retryTag());
           break;
+        case GIVE_UP:
+          fail("the node refused this client's credentials (TLS), and every node of a cluster"
+              + " answers them the same");
+          break;
         default:
           throw new AssertionError("unknown step " + next.step());
       }
@@ -176,6 +184,11 @@ final class InitiatorCall {
     if (failure != null) {
       // Down, unreachable or silent: the leader may well be another node by now.
       AttemptFailure why = AttemptFailure.of(failure);
+      if (why.kind() == AttemptFailure.Kind.REFUSED) {
+        // Refused before any request was served: the same credentials get the same answer.
+        lastOutcome = why.outcome();
+        return FollowUp.giveUp(attempt + why.getMessage());
+      }
       maybeDelivered |= why.kind() != AttemptFailure.Kind.CONNECT_FAILED;
       return FollowUp.retry(after(node), attempt + why.getMessage(), why.kind().tag);
     }

@@ -1,5 +1,6 @@
 package dev.sequent.client;
 
+import dev.sequent.protocol.tls.ClientTls;
 import dev.sequent.protocol.wire.Envelope;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
@@ -29,11 +30,14 @@ final class NodeConnections implements AutoCloseable {
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
   private final int frameBytesMax;
+  /** TLS on every connection, or null for plaintext. */
+  private final ClientTls tls;
   private final Map<InetSocketAddress, NodeConnection> byNode = new ConcurrentHashMap<>();
 
   NodeConnections(ClientConfig config, EventLoopGroup group, Executor resolverExecutor) {
     this.group = group;
     this.frameBytesMax = config.frameBytesMax();
+    this.tls = config.tls();
     this.bootstrap = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
@@ -68,12 +72,19 @@ final class NodeConnections implements AutoCloseable {
     byNode.values().forEach(NodeConnection::close);
   }
 
-  /** The pipeline reads as the data flow: frames in and out, then replies to their requests. */
+  /**
+   * The pipeline reads as the data flow: TLS when configured (the node's host name checked against
+   * its certificate), frames in and out, then replies to their requests.
+   */
   private ChannelInitializer<SocketChannel> pipeline(InetSocketAddress node) {
     String name = NodeDirectory.describe(node);
     return new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel channel) {
+        if (tls != null) {
+          channel.pipeline().addLast("tls",
+              tls.newHandler(channel.alloc(), node.getHostString(), node.getPort()));
+        }
         channel.pipeline()
             .addLast("frameDecoder", new FrameDecoder(frameBytesMax))
             .addLast("frameEncoder", new FrameEncoder(frameBytesMax))
@@ -141,9 +152,8 @@ final class NodeConnections implements AutoCloseable {
       }
       channel.writeAndFlush(request).addListener(written -> {
         if (!written.isSuccess()) {
-          reply.completeExceptionally(new AttemptFailure(AttemptFailure.Kind.CONNECTION_CLOSED,
-              "cannot send to " + NodeDirectory.describe(node) + ": " + written.cause(),
-              written.cause()));
+          reply.completeExceptionally(AttemptFailure.connectionEnded(
+              "cannot send to " + NodeDirectory.describe(node), written.cause()));
         }
       });
     }

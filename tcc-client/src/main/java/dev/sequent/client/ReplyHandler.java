@@ -3,9 +3,11 @@ package dev.sequent.client;
 import dev.sequent.protocol.MessageType;
 import dev.sequent.protocol.Outcome;
 import dev.sequent.protocol.proto.ErrorReply;
+import dev.sequent.protocol.tls.TlsFailures;
 import dev.sequent.protocol.wire.Envelope;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +33,8 @@ final class ReplyHandler extends ChannelInboundHandlerAdapter {
   private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
   private boolean inactive;
   private String closeReason = "the node closed the connection";
+  /** Set when the peer refused this client's credentials: every pending request fails so. */
+  private AttemptFailure refusal;
 
   ReplyHandler(String node) {
     this.node = node;
@@ -66,8 +70,11 @@ final class ReplyHandler extends ChannelInboundHandlerAdapter {
     if (reply.requestId() == 0 && reply.type() == MessageType.ERROR_REPLY) {
       // The node refuses the connection as a whole and closes it; pending requests fail below.
       ErrorReply error = (ErrorReply) reply.message();
-      closeReason = node + " refused the connection: " + Outcome.fromCode(error.getOutcome())
-          + " " + error.getMessage();
+      Outcome outcome = Outcome.fromCode(error.getOutcome());
+      closeReason = node + " refused the connection: " + outcome + " " + error.getMessage();
+      if (outcome == Outcome.UNAUTHENTICATED || outcome == Outcome.PERMISSION_DENIED) {
+        refusal = new AttemptFailure(AttemptFailure.Kind.REFUSED, outcome, closeReason, null);
+      }
       log.warn("{}", closeReason);
       ctx.close();
       return;
@@ -91,14 +98,35 @@ final class ReplyHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+      tlsFailed(done.cause());
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // A frame that breaks the protocol or an I/O error: this connection is done either way.
-    closeReason = "connection to " + node + " failed: " + cause;
-    log.debug("{}", closeReason);
+    // A frame that breaks the protocol, an I/O error or a TLS failure: this connection is done.
+    if (TlsFailures.isTlsFailure(cause)) {
+      tlsFailed(cause);
+    } else {
+      closeReason = "connection to " + node + " failed: " + cause;
+      log.debug("{}", closeReason);
+    }
     ctx.close();
   }
 
-  private static AttemptFailure closed(String reason) {
-    return new AttemptFailure(AttemptFailure.Kind.CONNECTION_CLOSED, reason, null);
+  private void tlsFailed(Throwable cause) {
+    if (refusal == null) {
+      refusal = AttemptFailure.connectionEnded("connection to " + node, cause);
+      closeReason = refusal.getMessage();
+      log.warn("{}", closeReason);
+    }
+  }
+
+  private AttemptFailure closed(String reason) {
+    return refusal != null ? refusal
+        : new AttemptFailure(AttemptFailure.Kind.CONNECTION_CLOSED, reason, null);
   }
 }

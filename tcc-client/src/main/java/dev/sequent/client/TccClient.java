@@ -11,6 +11,8 @@ import dev.sequent.protocol.proto.OperatorResolveRequest;
 import dev.sequent.protocol.proto.RegisterBranchRequest;
 import dev.sequent.protocol.proto.StatusRequest;
 import dev.sequent.protocol.proto.TryRequest;
+import dev.sequent.protocol.tls.ClientTls;
+import dev.sequent.protocol.tls.TlsSettings;
 import dev.sequent.protocol.wire.Envelope;
 import dev.sequent.protocol.wire.WireFormat;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +62,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Futures complete on the callback executor, never on a network thread, so a callback may block
  * without stalling the client. {@link #blocking()} offers the same calls for plain threads.
+ *
+ * <p>With {@link Builder#tls} every connection (to nodes, and to participant endpoints for tries)
+ * is TLS. A peer that refuses this client's credentials (a failed handshake, {@code
+ * UNAUTHENTICATED}, {@code PERMISSION_DENIED}) ends the call at once with a {@link
+ * TccClientException} whose {@code lastOutcome()} says which: the same credentials would get the
+ * same answer from every node, and nothing was applied.
  *
  * <pre>{@code
  * try (TccClient client = TccClient.builder().seed("10.0.0.1", 7000).build()) {
@@ -306,10 +314,10 @@ public final class TccClient implements AutoCloseable {
               }
               return;
             }
-            String why = failure != null ? AttemptFailure.of(failure).getMessage()
-                : "unexpected " + reply.type();
-            result.completeExceptionally(new TccClientException(what + " failed: " + why, null,
-                List.of(why), 1));
+            AttemptFailure attempt = failure != null ? AttemptFailure.of(failure) : null;
+            String why = attempt != null ? attempt.getMessage() : "unexpected " + reply.type();
+            result.completeExceptionally(new TccClientException(what + " failed: " + why,
+                attempt != null ? attempt.outcome() : null, List.of(why), 1));
           });
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(new TccClientException(what + ": the client was closed",
@@ -610,6 +618,7 @@ public final class TccClient implements AutoCloseable {
     private final Map<String, InetSocketAddress> participantEndpoints = new LinkedHashMap<>();
     private Executor callbackExecutor;
     private MeterRegistry meterRegistry;
+    private TlsSettings tls;
 
     private Builder() {}
 
@@ -698,6 +707,18 @@ public final class TccClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * TLS on every connection this client opens, to nodes and to participant endpoints (tries):
+     * the peer's certificate must lead to a CA of {@code settings}' trust certificates and name
+     * the host dialled; this client presents its own certificate when {@code settings} has one
+     * (required by nodes with {@code tls.clientAuth=require}, and by TLS participant endpoints).
+     * Default: plaintext.
+     */
+    public Builder tls(TlsSettings settings) {
+      this.tls = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
     /** Where to record the client's metrics. Default: none. */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
@@ -707,12 +728,13 @@ public final class TccClient implements AutoCloseable {
     /**
      * A client with these settings; it connects lazily, on the first call.
      *
-     * @throws IllegalArgumentException when a setting is out of range
+     * @throws IllegalArgumentException when a setting is out of range, or the TLS settings make
+     *     no context
      */
     public TccClient build() {
       ClientConfig config = new ClientConfig(seeds, requestTimeoutMs, operationTimeoutMs,
           redirectsMax, backoffInitialMs, backoffMaxMs, jitter, frameBytesMax, ioThreads,
-          tryAttemptsMax, participantEndpoints);
+          tryAttemptsMax, participantEndpoints, tls == null ? null : ClientTls.of(tls));
       return new TccClient(config, callbackExecutor, meterRegistry);
     }
   }

@@ -95,6 +95,13 @@ final class TryCall {
     String attempt = "attempt " + attempts + " to " + NodeDirectory.describe(endpoint) + ": ";
     if (failure != null) {
       AttemptFailure why = AttemptFailure.of(failure);
+      if (why.kind() == AttemptFailure.Kind.REFUSED) {
+        // Refused before the try was served: the same credentials get the same answer.
+        note(attempt + why.getMessage());
+        lastOutcome = why.outcome();
+        fail("the endpoint refused this client's credentials (TLS)");
+        return;
+      }
       retryOrFail(attempt + why.getMessage(), why.kind().tag);
       return;
     }

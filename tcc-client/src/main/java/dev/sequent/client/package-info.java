@@ -24,7 +24,13 @@
  * executor ({@code sequent-client-callback-N} by default). Blocking calls refuse event-loop
  * threads.
  *
- * <p>Depends on {@code dev.sequent.protocol} (messages, outcomes, framing), Netty and Micrometer;
- * must not import the coordinator, storage or the participant package (which depends on this one).
+ * <p>TLS: {@code TccClient.Builder.tls} takes a {@link dev.sequent.protocol.tls.TlsSettings}; every
+ * connection then checks the peer's certificate and host name and presents the client's own
+ * certificate. A refusal of the client's credentials is final for a call (see {@code
+ * AttemptFailure.Kind.REFUSED}).
+ *
+ * <p>Depends on {@code dev.sequent.protocol} (messages, outcomes, framing, TLS), Netty and
+ * Micrometer; must not import the coordinator, storage or the participant package (which depends
+ * on this one).
  */
 package dev.sequent.client;

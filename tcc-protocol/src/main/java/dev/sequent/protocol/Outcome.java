@@ -68,6 +68,12 @@ public enum Outcome {
   /** The branch was already cancelled (possibly an empty cancel): a late try must not run. */
   TRY_AFTER_CANCEL(51, false),
 
+  // 60-69: the peer's identity (TLS). Retrying with the same credentials fails again.
+  /** No acceptable credentials: plaintext on a TLS port, or a failed TLS handshake. */
+  UNAUTHENTICATED(60, false),
+  /** The peer's certificate identity may not make this request (or not connect at all). */
+  PERMISSION_DENIED(61, false),
+
   // 90-99: the node itself.
   INTERNAL(99, false);
 

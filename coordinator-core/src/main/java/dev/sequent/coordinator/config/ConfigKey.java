@@ -82,7 +82,37 @@ public enum ConfigKey {
   METRICS_PORT("metrics.port", "0",
       "HTTP port serving /metrics (Prometheus text format) and /health, on node.bindHost; 0 "
           + "turns it off. The standalone server (ServerMain) uses the client port + 1000 when "
-          + "this key is not set; set it to 0 there to turn the endpoint off.");
+          + "this key is not set; set it to 0 there to turn the endpoint off."),
+
+  TLS_ENABLED("tls.enabled", "false",
+      "true turns TLS (1.3 and 1.2 only) on for every channel of the node: the client port, "
+          + "Raft's gRPC between nodes (always mutual) and the node's connections to participant "
+          + "endpoints. Needs tls.certChainFile, tls.privateKeyFile and tls.trustCertsFile. "
+          + "Every node of a cluster must agree. See docs/security.md."),
+  TLS_CERT_CHAIN_FILE("tls.certChainFile", "",
+      "PEM file: this node's certificate, then any intermediates. The node presents it on its "
+          + "ports and when it dials other nodes and participants, so it must name (as subject "
+          + "alternative names) every host name or IP address it is dialled by."),
+  TLS_PRIVATE_KEY_FILE("tls.privateKeyFile", "",
+      "PEM file: the unencrypted PKCS#8 private key of tls.certChainFile; readable by the "
+          + "node's user only."),
+  TLS_TRUST_CERTS_FILE("tls.trustCertsFile", "",
+      "PEM file: the CA certificates trusted for the certificates of other nodes, clients and "
+          + "participant endpoints."),
+  TLS_CLIENT_AUTH("tls.clientAuth", "none",
+      "Client port: none (clients only check the node's certificate) or require (mutual TLS: "
+          + "clients must present a certificate signed by a trusted CA)."),
+  TLS_ALLOWED_CLIENTS("tls.allowedClients", "",
+      "Client port: the identities served (certificate CN or DNS name), comma-separated; any "
+          + "other certificate is refused with PERMISSION_DENIED and its connection closed. "
+          + "Empty serves every certificate a trusted CA signed. Needs tls.clientAuth=require. "
+          + "Participants announce their endpoints on this port: list them too."),
+  TLS_CLUSTER_IDENTITIES("tls.clusterIdentities", "",
+      "The identities the nodes' own certificates name, comma-separated: Raft accepts only peers "
+          + "presenting one of them, both as callers and as servers. Give participant endpoints "
+          + "the same list (ParticipantEndpoint.Builder.clusterIdentities) so that they accept "
+          + "phase-2 calls only from the cluster. Empty accepts every certificate a trusted CA "
+          + "signed.");
 
   private final String key;
   private final String defaultValue;

@@ -1,5 +1,6 @@
 package dev.sequent.coordinator.config;
 
+import dev.sequent.protocol.tls.PeerIdentity;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +89,51 @@ public final class NodeConfig {
         < longValue(ConfigKey.TABLE_TXN_TIMEOUT_MS_MIN, 1, Long.MAX_VALUE)) {
       throw new ConfigException("table.txnTimeoutMsMax must not be below table.txnTimeoutMsMin");
     }
+    validateTls();
+  }
+
+  /** The TLS keys that only mean something with tls.enabled=true. */
+  private static final List<ConfigKey> TLS_SETTINGS = List.of(ConfigKey.TLS_CERT_CHAIN_FILE,
+      ConfigKey.TLS_PRIVATE_KEY_FILE, ConfigKey.TLS_TRUST_CERTS_FILE, ConfigKey.TLS_CLIENT_AUTH,
+      ConfigKey.TLS_ALLOWED_CLIENTS, ConfigKey.TLS_CLUSTER_IDENTITIES);
+
+  private void validateTls() {
+    String enabled = string(ConfigKey.TLS_ENABLED).trim();
+    if (!enabled.equals("true") && !enabled.equals("false")) {
+      throw new ConfigException("tls.enabled must be true or false, not '" + enabled + "'");
+    }
+    if (!tlsEnabled()) {
+      // A TLS setting without TLS is someone believing the node is protected when it is not.
+      for (ConfigKey key : TLS_SETTINGS) {
+        String value = values.get(key);
+        if (value != null && !value.trim().equals(key.defaultValue())) {
+          throw new ConfigException(key.key() + " is set but tls.enabled is false: set"
+              + " tls.enabled=true, or remove " + key.key());
+        }
+      }
+      return;
+    }
+    for (ConfigKey file : List.of(ConfigKey.TLS_CERT_CHAIN_FILE, ConfigKey.TLS_PRIVATE_KEY_FILE,
+        ConfigKey.TLS_TRUST_CERTS_FILE)) {
+      String path = values.get(file);
+      if (path == null || path.isBlank()) {
+        throw new ConfigException("tls.enabled=true needs " + file.key() + ": "
+            + file.description());
+      }
+      if (!Files.isReadable(Path.of(path.trim()))) {
+        throw new ConfigException(file.key() + ": cannot read file '" + path.trim() + "'");
+      }
+    }
+    String clientAuth = string(ConfigKey.TLS_CLIENT_AUTH).trim();
+    if (!clientAuth.equals("none") && !clientAuth.equals("require")) {
+      throw new ConfigException("tls.clientAuth must be none or require, not '" + clientAuth
+          + "'");
+    }
+    if (!identities(ConfigKey.TLS_ALLOWED_CLIENTS).isEmpty() && !tlsClientCertRequired()) {
+      throw new ConfigException("tls.allowedClients needs tls.clientAuth=require: without a"
+          + " client certificate there is no identity to check");
+    }
+    identities(ConfigKey.TLS_CLUSTER_IDENTITIES);
   }
 
   private static List<Peer> parsePeers(String spec) {
@@ -160,6 +206,31 @@ public final class NodeConfig {
       throw new ConfigException(key.key() + " = " + value + " is out of " + min + ".." + max);
     }
     return value;
+  }
+
+  /** True when tls.enabled is true: the other tls.* keys are then valid and the files readable. */
+  public boolean tlsEnabled() {
+    return string(ConfigKey.TLS_ENABLED).trim().equals("true");
+  }
+
+  /** True when tls.clientAuth is require (mutual TLS on the client port). */
+  public boolean tlsClientCertRequired() {
+    return string(ConfigKey.TLS_CLIENT_AUTH).trim().equals("require");
+  }
+
+  /** A file key's value as a path, or null when it is not set. */
+  public Path path(ConfigKey key) {
+    String value = optional(key);
+    return value == null ? null : Path.of(value.trim());
+  }
+
+  /** An identity list key's names (empty when unset). */
+  public Set<String> identities(ConfigKey key) {
+    try {
+      return PeerIdentity.parseList(optional(key));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key.key() + ": " + e.getMessage());
+    }
   }
 
   public List<Peer> peers() {

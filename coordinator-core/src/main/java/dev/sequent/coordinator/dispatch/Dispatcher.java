@@ -3,6 +3,7 @@ package dev.sequent.coordinator.dispatch;
 import dev.sequent.coordinator.table.Command;
 import dev.sequent.coordinator.table.CommandResult;
 import dev.sequent.coordinator.table.TransactionTable;
+import dev.sequent.protocol.tls.ClientTls;
 import dev.sequent.storage.StateReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -54,6 +55,7 @@ public final class Dispatcher implements AutoCloseable {
   private final DispatchMetrics metrics;
   private final LongSupplier clockMs;
   private final JitterSource jitter;
+  private final ClientTls participantTls;
   private final EventLoopGroup group;
   private final ExecutorService resolver;
 
@@ -88,13 +90,25 @@ public final class Dispatcher implements AutoCloseable {
   public Dispatcher(String nodeId, DispatcherSettings settings, TransactionTable table,
       Supplier<StateReader> state, Function<Command, CompletableFuture<CommandResult>> proposer,
       MeterRegistry metrics) {
+    this(nodeId, settings, table, state, proposer, metrics, null);
+  }
+
+  /**
+   * A stopped dispatcher whose participant connections use TLS.
+   *
+   * @param participantTls TLS on every participant connection (the node's own certificate
+   *     presented, the endpoint's checked), or null for plaintext
+   */
+  public Dispatcher(String nodeId, DispatcherSettings settings, TransactionTable table,
+      Supplier<StateReader> state, Function<Command, CompletableFuture<CommandResult>> proposer,
+      MeterRegistry metrics, ClientTls participantTls) {
     this(nodeId, settings, table, state, proposer, metrics, Dispatcher::monotonicMs,
-        new SplittableRandom()::nextLong);
+        new SplittableRandom()::nextLong, participantTls);
   }
 
   Dispatcher(String nodeId, DispatcherSettings settings, TransactionTable table,
       Supplier<StateReader> state, Function<Command, CompletableFuture<CommandResult>> proposer,
-      MeterRegistry metrics, LongSupplier clockMs, JitterSource jitter) {
+      MeterRegistry metrics, LongSupplier clockMs, JitterSource jitter, ClientTls participantTls) {
     if (settings.pendingReadMax() > table.limits().pageEntriesMax()) {
       throw new IllegalArgumentException("pendingReadMax " + settings.pendingReadMax()
           + " exceeds the table's pageEntriesMax " + table.limits().pageEntriesMax());
@@ -111,6 +125,7 @@ public final class Dispatcher implements AutoCloseable {
     this.metrics = new DispatchMetrics(metrics, nodeId);
     this.clockMs = clockMs;
     this.jitter = jitter;
+    this.participantTls = participantTls;
     this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("sequent-dispatch-io-" + nodeId,
         true));
     this.resolver = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -133,8 +148,8 @@ public final class Dispatcher implements AutoCloseable {
     stopAndJoin();
     Run started = new Run();
     started.agent = new DispatchAgent(nodeId, term, settings, table, state, proposer,
-        events -> new NettyTransport(group, resolver, settings, events), jitter, metrics,
-        started::signal);
+        events -> new NettyTransport(group, resolver, settings, events, participantTls), jitter,
+        metrics, started::signal);
     Thread thread = new Thread(() -> loop(started), "sequent-dispatch-" + nodeId);
     thread.setDaemon(true);
     started.thread = thread;

@@ -5,6 +5,8 @@ import dev.sequent.protocol.MessageType;
 import dev.sequent.protocol.proto.ErrorReply;
 import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.proto.Phase2Call;
+import dev.sequent.protocol.tls.ClientTls;
+import dev.sequent.protocol.tls.TlsFailures;
 import dev.sequent.protocol.wire.Envelope;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
@@ -34,8 +36,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher's connections over Netty: exactly one channel per participant (pinned: no pool),
- * pipeline {@link FrameDecoder}, {@link FrameEncoder}, {@link AnswerHandler}. The handler only
- * hands answers to the agent's queue: the event loop never reads the table or proposes.
+ * pipeline (TLS,) {@link FrameDecoder}, {@link FrameEncoder}, {@link AnswerHandler}. The handler
+ * only hands answers to the agent's queue: the event loop never reads the table or proposes.
+ *
+ * <p>With TLS the node presents its own certificate (a participant endpoint that requires the
+ * cluster's identity checks it before it applies any phase-2 call) and checks that the endpoint's
+ * certificate leads to a trusted CA and names the host the participant announced.
  *
  * <p>Host names are resolved on a separate executor, never on the event loop, where a slow DNS
  * answer would stall every other participant's connection; IP literals need no lookup.
@@ -51,14 +57,17 @@ final class NettyTransport implements Transport {
   private final Executor resolver;
   private final DispatcherSettings settings;
   private final Events events;
+  /** TLS on every participant connection, or null for plaintext. */
+  private final ClientTls tls;
   private final Map<String, Pinned> channels = new ConcurrentHashMap<>();
 
   NettyTransport(EventLoopGroup group, Executor resolver, DispatcherSettings settings,
-      Events events) {
+      Events events, ClientTls tls) {
     this.group = group;
     this.resolver = resolver;
     this.settings = settings;
     this.events = events;
+    this.tls = tls;
   }
 
   @Override
@@ -70,7 +79,7 @@ final class NettyTransport implements Transport {
     }
     byte[] literal = NetUtil.createByteArrayFromIpAddressString(endpoint.host());
     if (literal != null) {
-      dial(participant, connectionId, literalAddress(endpoint, literal));
+      dial(participant, connectionId, literalAddress(endpoint, literal), endpoint.host());
       return;
     }
     try {
@@ -83,14 +92,16 @@ final class NettyTransport implements Transport {
           events.disconnected(participant, connectionId);
           return;
         }
-        dial(participant, connectionId, address);
+        dial(participant, connectionId, address, endpoint.host());
       });
     } catch (RejectedExecutionException e) {
       events.disconnected(participant, connectionId);
     }
   }
 
-  private void dial(String participant, long connectionId, InetSocketAddress address) {
+  /** @param host the host as the participant announced it: its certificate must name it */
+  private void dial(String participant, long connectionId, InetSocketAddress address,
+      String host) {
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
@@ -100,6 +111,10 @@ final class NettyTransport implements Transport {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {
+            if (tls != null) {
+              channel.pipeline().addLast(
+                  tls.newHandler(channel.alloc(), host, address.getPort()));
+            }
             channel.pipeline().addLast(
                 new FrameDecoder(settings.frameBytesMax()),
                 new FrameEncoder(settings.frameBytesMax()),
@@ -212,8 +227,14 @@ final class NettyTransport implements Transport {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      LOG.warn("Participant {}: connection {} failed, closing: {}", participant, connectionId,
-          cause.toString());
+      if (TlsFailures.isTlsFailure(cause)) {
+        LOG.warn("Participant {}: TLS with its endpoint failed, closing (check that it speaks"
+            + " TLS, trusts this node's CA, and that its certificate names the host it"
+            + " announced): {}", participant, TlsFailures.describe(cause));
+      } else {
+        LOG.warn("Participant {}: connection {} failed, closing: {}", participant, connectionId,
+            cause.toString());
+      }
       ctx.close();
     }
   }

@@ -3,6 +3,7 @@ package dev.sequent.coordinator.ingress;
 import dev.sequent.coordinator.config.Peer;
 import dev.sequent.coordinator.propose.Proposer;
 import dev.sequent.coordinator.raft.RaftNode;
+import dev.sequent.protocol.tls.ServerTls;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client port of a node: a Netty server whose pipeline reads as the data flow, frame decoder,
- * frame encoder, request handler (one per connection).
+ * frame encoder, request handler (one per connection). With TLS, a gate that becomes the
+ * SslHandler comes first and the peer identity check (the tls.allowedClients allow-list) sits
+ * between the frame codec and the request handler, so no request of a refused client is served.
  */
 public final class IngressServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
@@ -31,9 +34,13 @@ public final class IngressServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final Channel serverChannel;
 
-  /** Settings of the client port. */
+  /**
+   * Settings of the client port.
+   *
+   * @param tls TLS on the port, or null for plaintext
+   */
   public record Settings(String bindHost, int port, int ioThreads, int frameBytesMax,
-      int inflightPerConnectionMax, long readTimeoutMs) {}
+      int inflightPerConnectionMax, long readTimeoutMs, ServerTls tls) {}
 
   public IngressServer(Settings settings, RaftNode raft, Proposer proposer,
       Map<String, Peer> peers) throws InterruptedException {
@@ -53,11 +60,18 @@ public final class IngressServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            ServerTls tls = settings.tls();
+            if (tls != null) {
+              ch.pipeline().addLast("tls-gate", tls.newGate());
+            }
             ch.pipeline()
                 .addLast("frame-decoder", new FrameDecoder(settings.frameBytesMax()))
-                .addLast("frame-encoder", new FrameEncoder(settings.frameBytesMax()))
-                .addLast("requests", new IngressHandler(raft, proposer, admin,
-                    settings.inflightPerConnectionMax(), settings.readTimeoutMs()));
+                .addLast("frame-encoder", new FrameEncoder(settings.frameBytesMax()));
+            if (tls != null) {
+              ch.pipeline().addLast("peer-identity", tls.newIdentityCheck());
+            }
+            ch.pipeline().addLast("requests", new IngressHandler(raft, proposer, admin,
+                settings.inflightPerConnectionMax(), settings.readTimeoutMs()));
           }
         });
     try {
@@ -69,7 +83,12 @@ public final class IngressServer implements AutoCloseable {
       shutdownGroups();
       throw e;
     }
-    LOG.info("Node {} serves clients on {}", nodeId, serverChannel.localAddress());
+    ServerTls tls = settings.tls();
+    LOG.info("Node {} serves clients on {}{}", nodeId, serverChannel.localAddress(),
+        tls == null ? " (plaintext)" : " (TLS, " + (tls.clientCertRequired()
+            ? "client certificates required, " + (tls.allowed().isEmpty()
+                ? "any trusted identity" : "identities " + tls.allowed())
+            : "no client certificates") + ")");
   }
 
   public InetSocketAddress address() {

@@ -3,6 +3,7 @@ package dev.sequent.coordinator.raft;
 import dev.sequent.coordinator.config.ConfigKey;
 import dev.sequent.coordinator.config.NodeConfig;
 import dev.sequent.coordinator.config.Peer;
+import dev.sequent.protocol.tls.TlsSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,13 +12,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -72,7 +76,19 @@ public final class RaftNode implements AutoCloseable {
   private final AtomicLong callIds = new AtomicLong();
   private final TccStateMachine stateMachine;
 
+  /** A node whose Raft traffic is plaintext. */
   public RaftNode(NodeConfig config, TccStateMachine stateMachine) throws IOException {
+    this(config, stateMachine, null);
+  }
+
+  /**
+   * @param tls this node's key material for Ratis's gRPC, or null for plaintext: with it every
+   *     connection between nodes is mutual TLS, and each side accepts only a peer whose
+   *     certificate leads to a trusted CA, names the host it was dialled by, and names one of
+   *     tls.clusterIdentities (when that list is set)
+   */
+  public RaftNode(NodeConfig config, TccStateMachine stateMachine, TlsSettings tls)
+      throws IOException {
     this.stateMachine = stateMachine;
     this.selfId = RaftPeerId.valueOf(config.self().id());
     this.group = RaftGroup.valueOf(groupId(config.string(ConfigKey.CLUSTER_NAME)),
@@ -82,8 +98,34 @@ public final class RaftNode implements AutoCloseable {
         .setGroup(group)
         .setStateMachine(stateMachine)
         .setProperties(properties(config))
+        .setParameters(parameters(tls, config.identities(ConfigKey.TLS_CLUSTER_IDENTITIES)))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
+    if (tls != null) {
+      LOG.info("Raft server {} speaks mutual TLS as {}{}", selfId, tls.identity(),
+          config.identities(ConfigKey.TLS_CLUSTER_IDENTITIES).isEmpty() ? ""
+              : ", accepting peers " + config.identities(ConfigKey.TLS_CLUSTER_IDENTITIES));
+    }
+  }
+
+  /**
+   * Ratis takes TLS as a parameter, not a property. One configuration serves the server, the
+   * clients it opens to other nodes (log appenders, votes) and its client and admin services,
+   * which share the server's port.
+   */
+  private static Parameters parameters(TlsSettings tls, Set<String> clusterIdentities) {
+    Parameters parameters = new Parameters();
+    if (tls != null) {
+      GrpcTlsConfig conf = GrpcTlsConfig.newBuilder()
+          .setName("sequent-raft")
+          .setKeyManager(tls.keyManager())
+          .setTrustManager(tls.trustManager(clusterIdentities))
+          .setMutualTls(true)
+          .setProtocols(TlsSettings.PROTOCOLS)
+          .build();
+      GrpcConfigKeys.TLS.setConf(parameters, conf);
+    }
+    return parameters;
   }
 
   /** The Raft group id every node derives from the cluster name, so none has to be configured. */

@@ -16,6 +16,9 @@ import dev.sequent.coordinator.raft.StoreOpener;
 import dev.sequent.coordinator.raft.TccStateMachine;
 import dev.sequent.coordinator.table.TableLimits;
 import dev.sequent.coordinator.table.TransactionTable;
+import dev.sequent.protocol.tls.ClientTls;
+import dev.sequent.protocol.tls.ServerTls;
+import dev.sequent.protocol.tls.TlsSettings;
 import dev.sequent.storage.InMemoryStateStore;
 import dev.sequent.storage.RocksConfig;
 import dev.sequent.storage.RocksStateStore;
@@ -68,13 +71,15 @@ public final class CoordinatorNode implements AutoCloseable {
         config.intValue(ConfigKey.RAFT_SNAPSHOTS_RETAINED));
     // Observing from the first apply on, so that nothing this node applies goes uncounted.
     metrics.observe(stateMachine);
-    this.raft = new RaftNode(config, stateMachine);
+    // Read once, before anything starts: a bad file stops start-up naming the key and the file.
+    TlsSettings tls = tlsSettings(config);
+    this.raft = new RaftNode(config, stateMachine, tls);
     this.proposer = new Proposer(raft::submitWrite, proposerLimits(config), meters, nodeId);
     this.sweeper = new ExpirySweeper(raft, proposer, table,
         config.longValue(ConfigKey.EXPIRY_SWEEP_INTERVAL_MS),
         config.intValue(ConfigKey.EXPIRY_BATCH_MAX));
     this.dispatcher = new Dispatcher(nodeId, dispatcherSettings(config), table,
-        stateMachine::store, proposer::propose, meters);
+        stateMachine::store, proposer::propose, meters, tls == null ? null : ClientTls.of(tls));
     // Phase two is the leader's job: it starts once this node leads and has applied everything
     // earlier leaders decided, and stops as soon as it no longer leads. A new leader resumes
     // every participant from its replicated watermark.
@@ -88,8 +93,8 @@ public final class CoordinatorNode implements AutoCloseable {
     this.ingress = new IngressServer(new IngressServer.Settings(config.bindHost(),
         config.self().clientPort(), config.intValue(ConfigKey.INGRESS_IO_THREADS),
         config.intValue(ConfigKey.WIRE_FRAME_BYTES_MAX),
-        config.intValue(ConfigKey.INGRESS_INFLIGHT_PER_CONNECTION_MAX), READ_TIMEOUT_MS),
-        raft, proposer, peers);
+        config.intValue(ConfigKey.INGRESS_INFLIGHT_PER_CONNECTION_MAX), READ_TIMEOUT_MS,
+        clientPortTls(config, tls)), raft, proposer, peers);
     this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sequent-watchdog-" + nodeId);
       t.setDaemon(true);
@@ -172,6 +177,32 @@ public final class CoordinatorNode implements AutoCloseable {
               DispatcherSettings.DEFAULTS.replyTimeoutMs());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("dispatch: " + e.getMessage());
+    }
+  }
+
+  /** The node's TLS key material, or null when tls.enabled is false. */
+  static TlsSettings tlsSettings(NodeConfig config) {
+    if (!config.tlsEnabled()) {
+      return null;
+    }
+    try {
+      return TlsSettings.fromPem(config.path(ConfigKey.TLS_CERT_CHAIN_FILE),
+          config.path(ConfigKey.TLS_PRIVATE_KEY_FILE), config.path(ConfigKey.TLS_TRUST_CERTS_FILE));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("tls: " + e.getMessage());
+    }
+  }
+
+  static ServerTls clientPortTls(NodeConfig config, TlsSettings tls) {
+    if (tls == null) {
+      return null;
+    }
+    try {
+      return ServerTls.of(tls, config.tlsClientCertRequired(),
+          config.identities(ConfigKey.TLS_ALLOWED_CLIENTS),
+          "client port of " + config.self().id());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("tls: " + e.getMessage());
     }
   }
 

@@ -44,6 +44,17 @@ public final class EmbeddedCluster implements AutoCloseable {
    */
   public EmbeddedCluster(int size, Path baseDir, Map<String, String> overrides,
       MeterRegistry metrics, boolean metricsEndpoints) {
+    this(size, baseDir, overrides, Map.of(), metrics, metricsEndpoints);
+  }
+
+  /**
+   * A cluster whose nodes differ in some settings (each node's TLS certificate, for example).
+   *
+   * @param nodeOverrides by node id (n1, n2, ...): settings applied after {@code overrides}
+   */
+  public EmbeddedCluster(int size, Path baseDir, Map<String, String> overrides,
+      Map<String, Map<String, String>> nodeOverrides, MeterRegistry metrics,
+      boolean metricsEndpoints) {
     this.metrics = metrics;
     List<String> peers = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
@@ -59,6 +70,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         settings.put("metrics.port", String.valueOf(freePort()));
       }
       settings.putAll(overrides);
+      settings.putAll(nodeOverrides.getOrDefault("n" + i, Map.of()));
       configs.put("n" + i, NodeConfig.of(settings));
     }
   }

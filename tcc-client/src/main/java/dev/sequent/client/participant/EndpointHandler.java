@@ -8,11 +8,15 @@ import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.proto.Phase2Call;
 import dev.sequent.protocol.proto.TryReply;
 import dev.sequent.protocol.proto.TryRequest;
+import dev.sequent.protocol.tls.PeerIdentity;
 import dev.sequent.protocol.wire.Envelope;
 import dev.sequent.protocol.wire.ProtocolErrors;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
@@ -30,15 +34,42 @@ import org.slf4j.LoggerFactory;
 final class EndpointHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EndpointHandler.class);
 
+  /**
+   * Who may send what, by certificate identity ({@link PeerIdentity}): phase-2 calls only from the
+   * cluster's identities, tries only from the allowed initiators. An empty set allows any peer
+   * the TLS layer accepted (or anyone, on a plaintext endpoint).
+   */
+  record Access(Set<String> clusterIdentities, Set<String> tryClients) {
+    Access {
+      clusterIdentities = Set.copyOf(clusterIdentities);
+      tryClients = Set.copyOf(tryClients);
+    }
+
+    /**
+     * Identities that may connect at all: anyone when either kind of request is open to any
+     * peer, else the two lists together.
+     */
+    Set<String> connectionAllowList() {
+      if (clusterIdentities.isEmpty() || tryClients.isEmpty()) {
+        return Set.of();
+      }
+      Set<String> union = new HashSet<>(clusterIdentities);
+      union.addAll(tryClients);
+      return Set.copyOf(union);
+    }
+  }
+
   private final Map<String, HostedParticipant> participants;
   private final Executor tries;
   private final BooleanSupplier closing;
+  private final Access access;
 
   EndpointHandler(Map<String, HostedParticipant> participants, Executor tries,
-      BooleanSupplier closing) {
+      BooleanSupplier closing, Access access) {
     this.participants = participants;
     this.tries = tries;
     this.closing = closing;
+    this.access = access;
   }
 
   @Override
@@ -46,10 +77,14 @@ final class EndpointHandler extends ChannelInboundHandlerAdapter {
     Envelope request = (Envelope) msg;
     switch (request.type()) {
       case PHASE2_CALL:
-        onPhase2Call(ctx, request.requestId(), (Phase2Call) request.message());
+        if (permitted(ctx, request, access.clusterIdentities(), "the cluster's nodes")) {
+          onPhase2Call(ctx, request.requestId(), (Phase2Call) request.message());
+        }
         break;
       case TRY_REQUEST:
-        onTryRequest(ctx, request.requestId(), (TryRequest) request.message());
+        if (permitted(ctx, request, access.tryClients(), "the allowed initiators")) {
+          onTryRequest(ctx, request.requestId(), (TryRequest) request.message());
+        }
         break;
       default:
         // A well-formed frame this endpoint does not serve: refuse it, keep the connection.
@@ -89,6 +124,29 @@ final class EndpointHandler extends ChannelInboundHandlerAdapter {
       reply(ctx, requestId, tryReply(new TryResult(busy(), "the try queue is "
           + (closing.getAsBoolean() ? "closed" : "full"))));
     }
+  }
+
+  /**
+   * True when the peer's identity may send this request. Otherwise the request is refused with
+   * PERMISSION_DENIED before anything of it runs, and the connection is closed: a peer that
+   * sends what it may not is not a peer to keep serving.
+   */
+  private static boolean permitted(ChannelHandlerContext ctx, Envelope request,
+      Set<String> allowed, String who) {
+    if (allowed.isEmpty()) {
+      return true;
+    }
+    PeerIdentity identity = PeerIdentity.of(ctx.channel());
+    if (identity.isIn(allowed)) {
+      return true;
+    }
+    log.warn("refusing {} from {}: its certificate names {}, and only {} may send it;"
+        + " closing", request.type(), ctx.channel().remoteAddress(), identity, who);
+    ctx.writeAndFlush(Envelope.of(request.requestId(), ErrorReply.newBuilder()
+        .setOutcome(Outcome.PERMISSION_DENIED.code())
+        .setMessage(request.type() + " is accepted only from " + who + ", not from " + identity)
+        .build())).addListener(ChannelFutureListener.CLOSE);
+    return false;
   }
 
   @Override

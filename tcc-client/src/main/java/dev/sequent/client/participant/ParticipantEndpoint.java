@@ -4,6 +4,8 @@ import dev.sequent.client.Branch;
 import dev.sequent.client.TccClient;
 import dev.sequent.client.TryResult;
 import dev.sequent.protocol.Outcome;
+import dev.sequent.protocol.tls.ServerTls;
+import dev.sequent.protocol.tls.TlsSettings;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
 import dev.sequent.protocol.wire.WireFormat;
@@ -23,6 +25,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -53,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * small pool {@code sequent-participant-try-N}; announcements on {@code
  * sequent-participant-announce-N}. Every queue is bounded; a full one answers OVERLOADED.
  *
+ * <p>With {@link Builder#tls} the endpoint speaks mutual TLS only, and {@link
+ * Builder#clusterIdentities} makes it accept phase-2 calls only from the cluster's nodes (by the
+ * identity their certificates name): the money-moving half of TCC is then closed to everyone
+ * else, including initiators whose certificates are trusted for tries.
+ *
  * <p>The endpoint does not close the fence stores or the client it was given: their owner does,
  * after closing the endpoint.
  */
@@ -71,6 +79,7 @@ public final class ParticipantEndpoint implements AutoCloseable {
   private final Channel server;
   private final TccClient client;
   private final Announcer announcer;
+  private final EndpointHandler.Access access;
   private final AtomicBoolean closing = new AtomicBoolean();
 
   private ParticipantEndpoint(Builder settings) throws InterruptedException {
@@ -84,6 +93,7 @@ public final class ParticipantEndpoint implements AutoCloseable {
         TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(settings.tryQueueMax),
         Threads.daemon(TRY_THREAD_PREFIX));
     this.connections = new DefaultChannelGroup(group.next());
+    this.access = new EndpointHandler.Access(settings.clusterIdentities, settings.tryClients);
     try {
       this.server = bind(settings);
     } catch (InterruptedException | RuntimeException e) {
@@ -91,7 +101,10 @@ public final class ParticipantEndpoint implements AutoCloseable {
       throw e;
     }
     InetSocketAddress bound = address();
-    log.info("participant endpoint for {} listening on {}", participants.keySet(), bound);
+    log.info("participant endpoint for {} listening on {}{}", participants.keySet(), bound,
+        settings.tls == null ? " (plaintext)" : " (TLS, phase-2 calls from "
+            + (settings.clusterIdentities.isEmpty() ? "any trusted certificate"
+                : settings.clusterIdentities) + ")");
     if (client != null) {
       String host = settings.advertisedHost != null ? settings.advertisedHost : settings.host;
       this.announcer = new Announcer(client, new ArrayList<>(participants.keySet()), host,
@@ -189,6 +202,8 @@ public final class ParticipantEndpoint implements AutoCloseable {
 
   private Channel bind(Builder settings) throws InterruptedException {
     Objects.requireNonNull(settings.host, "host");
+    ServerTls tls = settings.tls == null ? null : ServerTls.of(settings.tls, true,
+        access.connectionAllowList(), "participant endpoint " + participants.keySet());
     return new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -198,10 +213,17 @@ public final class ParticipantEndpoint implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel channel) {
             connections.add(channel);
+            if (tls != null) {
+              channel.pipeline().addLast("tls-gate", tls.newGate());
+            }
             channel.pipeline()
                 .addLast("frameDecoder", new FrameDecoder(settings.frameBytesMax))
-                .addLast("frameEncoder", new FrameEncoder(settings.frameBytesMax))
-                .addLast("endpoint", new EndpointHandler(participants, tries, closing::get));
+                .addLast("frameEncoder", new FrameEncoder(settings.frameBytesMax));
+            if (tls != null) {
+              channel.pipeline().addLast("peer-identity", tls.newIdentityCheck());
+            }
+            channel.pipeline().addLast("endpoint",
+                new EndpointHandler(participants, tries, closing::get, access));
           }
         })
         .bind(new InetSocketAddress(settings.host, settings.port))
@@ -234,6 +256,9 @@ public final class ParticipantEndpoint implements AutoCloseable {
     private int tryQueueMax = 1_024;
     private int phase2QueueMax = 4_096;
     private int frameBytesMax = WireFormat.FRAME_BYTES_MAX_DEFAULT;
+    private TlsSettings tls;
+    private Set<String> clusterIdentities = Set.of();
+    private Set<String> tryClients = Set.of();
 
     private Builder() {}
 
@@ -313,6 +338,39 @@ public final class ParticipantEndpoint implements AutoCloseable {
     }
 
     /**
+     * Mutual TLS on the endpoint: it presents {@code settings}' certificate, and every peer (the
+     * cluster's nodes, initiators sending tries) must present a certificate that leads to one of
+     * its trusted CAs; a plaintext peer is told so and closed. Default: plaintext. The endpoint's
+     * certificate must name the host the cluster dials (the advertised host), since nodes check
+     * it.
+     */
+    public Builder tls(TlsSettings settings) {
+      this.tls = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Phase-2 calls (confirm, cancel) are accepted only from peers whose certificate names one of
+     * these identities: the cluster's nodes ({@code tls.certChainFile} of each node; see {@code
+     * tls.clusterIdentities}). Any other peer's call is refused with PERMISSION_DENIED, nothing of
+     * it applied, and its connection closed. Needs {@link #tls}. Default: empty, phase-2 calls
+     * from any peer the TLS layer accepts.
+     */
+    public Builder clusterIdentities(Set<String> identities) {
+      this.clusterIdentities = Set.copyOf(identities);
+      return this;
+    }
+
+    /**
+     * Tries are accepted only from peers whose certificate names one of these identities (the
+     * initiators). Needs {@link #tls}. Default: empty, tries from any peer the TLS layer accepts.
+     */
+    public Builder tryClients(Set<String> identities) {
+      this.tryClients = Set.copyOf(identities);
+      return this;
+    }
+
+    /**
      * Validates the settings, binds and, with a client, starts announcing.
      *
      * @throws IllegalArgumentException when a setting is out of range
@@ -335,6 +393,9 @@ public final class ParticipantEndpoint implements AutoCloseable {
       checkRange("tryQueueMax", tryQueueMax, 1, QUEUE_MAX_LIMIT);
       checkRange("phase2QueueMax", phase2QueueMax, 1, QUEUE_MAX_LIMIT);
       WireFormat.checkFrameBytesMax(frameBytesMax);
+      check(tls != null || (clusterIdentities.isEmpty() && tryClients.isEmpty()),
+          "clusterIdentities and tryClients need tls: without certificates there is no identity"
+              + " to check");
       if (client != null && advertisedHost == null) {
         check(!isWildcard(host), "bound to the wildcard address " + host
             + ": set advertisedHost, the name the cluster should call back");

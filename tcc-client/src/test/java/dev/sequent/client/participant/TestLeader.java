@@ -7,6 +7,7 @@ import com.google.protobuf.MessageLite;
 import dev.sequent.protocol.MessageType;
 import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.proto.Phase2Call;
+import dev.sequent.protocol.tls.ClientTls;
 import dev.sequent.protocol.wire.Envelope;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
@@ -44,10 +45,17 @@ final class TestLeader implements AutoCloseable {
   private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
   private final AtomicLong requestIds = new AtomicLong();
   private final CompletableFuture<Envelope> connectionError = new CompletableFuture<>();
+  private final ClientTls tls;
   private Channel channel;
 
   TestLeader(InetSocketAddress endpoint) throws InterruptedException {
+    this(endpoint, null);
+  }
+
+  /** A leader that speaks TLS with the given credentials (null: plaintext). */
+  TestLeader(InetSocketAddress endpoint, ClientTls tls) throws InterruptedException {
     this.endpoint = endpoint;
+    this.tls = tls;
     connect();
   }
 
@@ -62,6 +70,10 @@ final class TestLeader implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              ch.pipeline().addLast(tls.newHandler(ch.alloc(), endpoint.getHostString(),
+                  endpoint.getPort()));
+            }
             ch.pipeline().addLast(new FrameDecoder(), new FrameEncoder(), new Answers());
           }
         })
@@ -104,6 +116,16 @@ final class TestLeader implements AutoCloseable {
 
   boolean isOpen() {
     return channel.isActive();
+  }
+
+  /** True when the endpoint closed the connection within the wait. */
+  boolean closedByEndpoint() {
+    return channel.closeFuture().awaitUninterruptibly(WAIT_MS);
+  }
+
+  /** An answer that came for no pending request (an error about the whole connection), or null. */
+  Envelope connectionError() {
+    return connectionError.getNow(null);
   }
 
   private static Phase2Ack ack(Envelope answer) {
