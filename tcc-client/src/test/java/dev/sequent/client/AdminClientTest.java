@@ -20,6 +20,7 @@ import dev.sequent.protocol.proto.OperatorCallsReply;
 import dev.sequent.protocol.proto.ReplaceMemberRequest;
 import dev.sequent.protocol.proto.TxnPageReply;
 import dev.sequent.protocol.proto.TxnView;
+import dev.sequent.protocol.wire.NettyLeakWatch;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -15,6 +15,7 @@ import dev.sequent.protocol.proto.BranchPhase2State;
 import dev.sequent.protocol.proto.BranchView;
 import dev.sequent.protocol.proto.TxnReply;
 import dev.sequent.protocol.proto.TxnView;
+import dev.sequent.protocol.wire.NettyLeakWatch;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

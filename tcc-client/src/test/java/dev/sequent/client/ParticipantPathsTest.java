@@ -24,6 +24,7 @@ import dev.sequent.protocol.proto.SimpleReply;
 import dev.sequent.protocol.proto.TryReply;
 import dev.sequent.protocol.proto.TxnReply;
 import dev.sequent.protocol.wire.Envelope;
+import dev.sequent.protocol.wire.NettyLeakWatch;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sequent.protocol.Outcome;
 import dev.sequent.protocol.proto.ErrorReply;
 import dev.sequent.protocol.proto.TxnReply;
+import dev.sequent.protocol.wire.NettyLeakWatch;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sequent.coordinator.security.TestPki;
+import dev.sequent.protocol.tls.TestPki;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;

@@ -13,6 +13,7 @@ import dev.sequent.client.TxnState;
 import dev.sequent.coordinator.server.CoordinatorNode;
 import dev.sequent.coordinator.server.EmbeddedCluster;
 import dev.sequent.protocol.Outcome;
+import dev.sequent.protocol.tls.TestPki;
 import dev.sequent.protocol.tls.TlsSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;

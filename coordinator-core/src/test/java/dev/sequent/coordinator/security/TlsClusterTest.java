@@ -26,6 +26,7 @@ import dev.sequent.protocol.proto.ErrorReply;
 import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.proto.Phase2Call;
 import dev.sequent.protocol.tls.ClientTls;
+import dev.sequent.protocol.tls.TestPki;
 import dev.sequent.protocol.tls.TlsSettings;
 import dev.sequent.protocol.wire.Envelope;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sequent.coordinator.config.ConfigException;
 import dev.sequent.coordinator.config.NodeConfig;
-import dev.sequent.coordinator.security.TestPki;
+import dev.sequent.protocol.tls.TestPki;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

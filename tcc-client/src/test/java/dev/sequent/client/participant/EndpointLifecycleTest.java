@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sequent.client.NettyLeakWatch;
 import dev.sequent.client.TccClient;
 import dev.sequent.protocol.Outcome;
 import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.wire.Envelope;
+import dev.sequent.protocol.wire.NettyLeakWatch;
 import dev.sequent.storage.InMemoryStateStore;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.sequent.client.participant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sequent.client.NettyLeakWatch;
 import dev.sequent.client.participant.BranchContext.Phase;
 import dev.sequent.protocol.Outcome;
 import dev.sequent.protocol.proto.Phase2Ack;
+import dev.sequent.protocol.wire.NettyLeakWatch;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;

@@ -14,6 +14,7 @@ import dev.sequent.protocol.Outcome;
 import dev.sequent.protocol.proto.ErrorReply;
 import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.tls.ClientTls;
+import dev.sequent.protocol.tls.TestPki;
 import dev.sequent.protocol.tls.TlsSettings;
 import dev.sequent.protocol.wire.Envelope;
 import dev.sequent.storage.InMemoryStateStore;

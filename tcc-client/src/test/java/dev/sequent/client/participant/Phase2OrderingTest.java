@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.sequent.client.NettyLeakWatch;
 import dev.sequent.protocol.MessageType;
 import dev.sequent.protocol.Outcome;
 import dev.sequent.protocol.proto.BeginRequest;
@@ -14,6 +13,7 @@ import dev.sequent.protocol.proto.Phase2Call;
 import dev.sequent.protocol.proto.TryReply;
 import dev.sequent.protocol.proto.TryRequest;
 import dev.sequent.protocol.wire.Envelope;
+import dev.sequent.protocol.wire.NettyLeakWatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

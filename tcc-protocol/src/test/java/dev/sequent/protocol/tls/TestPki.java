@@ -37,9 +37,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * their name as CN and as a DNS name, plus DNS localhost and IP 127.0.0.1 so host name checks pass
  * on the loopback interface, and may serve as both server and client certificates.
  *
- * <p>tcc-client and coordinator-core tests hold copies (modules share no test code yet).
+ * <p>Shared with other modules' tests through tcc-protocol's test-jar.
  */
-final class TestPki {
+public final class TestPki {
   private static final AtomicLong SERIALS = new AtomicLong(System.nanoTime());
 
   /** A certificate chain file and its key file, as a peer is configured with them. */

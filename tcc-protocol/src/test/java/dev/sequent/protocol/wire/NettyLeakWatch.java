@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * when a later allocation finds a collected-but-unreleased buffer. So this watch captures that
  * logger's events, and after the test collects garbage and allocates a few buffers to make the
  * detector report what it found. {@link NettyLeakWatchTest} proves the watch sees a real leak.
+ * Shared with other modules' tests through tcc-protocol's test-jar.
  */
 public final class NettyLeakWatch implements BeforeEachCallback, AfterEachCallback {
   static final String DETECTOR_LOGGER = "io.netty.util.ResourceLeakDetector";
