@@ -47,7 +47,7 @@ final class MetricsCluster implements AutoCloseable {
         .start();
     cluster.awaitLeader(30_000);
     fence = RocksFenceStore.open(dir.resolve("fence"));
-    endpoint = ParticipantEndpoint.builder().bind("127.0.0.1", 0)
+    endpoint = ParticipantEndpoint.builder().bind("127.0.0.1", 0).meterRegistry(registry)
         .participant(PARTICIPANT, new NoOpResource(), fence).start();
     client = TccClient.builder().seeds(cluster.clientAddresses()).operationTimeoutMs(30_000)
         .participantEndpoint(PARTICIPANT, endpoint.address()).build();

@@ -77,8 +77,11 @@ class MetricsDocTest {
     }
     String scrape = registry.scrape();
     for (Row row : rows.values()) {
-      boolean client = row.name().startsWith("sequent.client.");
-      if (!client && !registered.containsKey(row.name())) {
+      // The client's meters and the participant's try timer appear on first use; this test
+      // makes no try, so they are checked only when present (EndpointMetricsTest covers tries).
+      boolean onUse = row.name().startsWith("sequent.client.")
+          || row.name().equals("sequent.participant.tries");
+      if (!onUse && !registered.containsKey(row.name())) {
         problems.add("documented but never registered: " + row.name());
       }
       if (registered.containsKey(row.name()) && !served(scrape, row.prometheus())) {

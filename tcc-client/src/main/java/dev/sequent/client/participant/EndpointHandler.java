@@ -104,7 +104,12 @@ final class EndpointHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
-      hosted.submitPhase2(() -> reply(ctx, requestId, applySafely(hosted.fence(), call)));
+      hosted.submitPhase2(() -> {
+        long startNs = System.nanoTime();
+        Phase2Ack ack = applySafely(hosted.fence(), call);
+        hosted.metrics().phase2(ack, startNs);
+        reply(ctx, requestId, ack);
+      });
     } catch (RejectedExecutionException e) {
       reply(ctx, requestId, refusal(call, busy(), "the phase-2 queue of " + call.getParticipant()
           + " is " + (closing.getAsBoolean() ? "closed" : "full")));
@@ -119,7 +124,12 @@ final class EndpointHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
-      tries.execute(() -> reply(ctx, requestId, tryReply(trySafely(hosted.fence(), request))));
+      tries.execute(() -> {
+        long startNs = System.nanoTime();
+        TryResult result = trySafely(hosted.fence(), request);
+        hosted.metrics().tried(result.outcome(), startNs);
+        reply(ctx, requestId, tryReply(result));
+      });
     } catch (RejectedExecutionException e) {
       reply(ctx, requestId, tryReply(new TryResult(busy(), "the try queue is "
           + (closing.getAsBoolean() ? "closed" : "full"))));

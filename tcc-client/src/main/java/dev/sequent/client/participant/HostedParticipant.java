@@ -1,5 +1,6 @@
 package dev.sequent.client.participant;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,16 +22,23 @@ final class HostedParticipant {
 
   private final Fence fence;
   private final ThreadPoolExecutor phase2;
+  private final ParticipantMetrics metrics;
 
-  HostedParticipant(Fence fence, int phase2QueueMax) {
+  HostedParticipant(Fence fence, int phase2QueueMax, MeterRegistry registry) {
     this.fence = fence;
     this.phase2 = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(phase2QueueMax),
         Threads.daemon(PHASE2_THREAD_PREFIX + fence.participant()));
+    this.metrics = new ParticipantMetrics(registry, fence.participant(),
+        () -> phase2.getQueue().size());
   }
 
   Fence fence() {
     return fence;
+  }
+
+  ParticipantMetrics metrics() {
+    return metrics;
   }
 
   /**

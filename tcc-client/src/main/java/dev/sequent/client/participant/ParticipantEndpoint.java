@@ -9,6 +9,7 @@ import dev.sequent.protocol.tls.TlsSettings;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
 import dev.sequent.protocol.wire.WireFormat;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -85,7 +86,8 @@ public final class ParticipantEndpoint implements AutoCloseable {
   private ParticipantEndpoint(Builder settings) throws InterruptedException {
     Map<String, HostedParticipant> hosted = new LinkedHashMap<>();
     settings.participants.forEach((id, fence) ->
-        hosted.put(id, new HostedParticipant(fence, settings.phase2QueueMax)));
+        hosted.put(id, new HostedParticipant(fence, settings.phase2QueueMax,
+            settings.meterRegistry)));
     this.participants = Collections.unmodifiableMap(hosted);
     this.client = settings.client;
     this.group = new NioEventLoopGroup(settings.ioThreads, Threads.daemon(IO_THREAD_PREFIX));
@@ -257,6 +259,7 @@ public final class ParticipantEndpoint implements AutoCloseable {
     private int phase2QueueMax = 4_096;
     private int frameBytesMax = WireFormat.FRAME_BYTES_MAX_DEFAULT;
     private TlsSettings tls;
+    private MeterRegistry meterRegistry;
     private Set<String> clusterIdentities = Set.of();
     private Set<String> tryClients = Set.of();
 
@@ -276,6 +279,15 @@ public final class ParticipantEndpoint implements AutoCloseable {
      * Hosts participant {@code id}: its tries and phase-2 calls run {@code resource}, fenced by
      * {@code fence} (which may be shared with other participants).
      */
+    /**
+     * Where to record each hosted participant's meters (tries, phase-2 calls, applied seq, queue:
+     * see docs/metrics.md). Default: none.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
+      return this;
+    }
+
     public Builder participant(String id, TccResource resource, FenceStore fence) {
       Objects.requireNonNull(fence, "fence");
       if (participants.containsKey(id)) {
