@@ -24,6 +24,12 @@ public interface AccountService extends AutoCloseable {
   /** Every account as stored now, ordered by id. */
   List<Account> accounts();
 
+  /**
+   * The accounts and the last phase-2 seq they reflect, read in one consistent view (a chaos
+   * harness's periodic read: balances it can check to the unit).
+   */
+  BankSnapshot snapshot();
+
   /** The phase-2 calls the service applied, in the order it applied them. */
   List<AppliedCall> appliedCalls();
 

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * An account service whose accounts live in its own RocksDB database, with a {@link
@@ -55,6 +56,18 @@ public final class RocksAccountService implements AccountService {
   public static RocksAccountService start(String participant, Path dataDir,
       List<InetSocketAddress> coordinators, Phase2Listener listener)
       throws InterruptedException {
+    return start(participant, dataDir, coordinators, listener, endpoint -> { });
+  }
+
+  /**
+   * As {@link #start(String, Path, List, Phase2Listener)}, with the endpoint's settings adjusted
+   * by {@code endpointSettings} before it starts: where it listens and the host it announces, for
+   * a service in a container ({@code bind("0.0.0.0", 7100).advertisedHost(ip)}).
+   */
+  public static RocksAccountService start(String participant, Path dataDir,
+      List<InetSocketAddress> coordinators, Phase2Listener listener,
+      Consumer<ParticipantEndpoint.Builder> endpointSettings)
+      throws InterruptedException {
     RocksStateStore database = RocksStateStore.open(dataDir, RocksBankStore.keyspaces(),
         new RocksConfig(8 * MIB, 4 * MIB, MIB, 1, 64));
     TccClient client = null;
@@ -68,6 +81,7 @@ public final class RocksAccountService implements AccountService {
         client = TccClient.builder().seeds(coordinators).operationTimeoutMs(30_000).build();
         builder.client(client); // announces the endpoint, so the leader knows where phase two goes
       }
+      endpointSettings.accept(builder);
       ParticipantEndpoint endpoint = builder.start();
       return new RocksAccountService(participant, database, bank, fence, client, endpoint,
           undone);
@@ -103,6 +117,11 @@ public final class RocksAccountService implements AccountService {
   @Override
   public List<Account> accounts() {
     return bank.accounts();
+  }
+
+  @Override
+  public BankSnapshot snapshot() {
+    return bank.snapshot();
   }
 
   @Override

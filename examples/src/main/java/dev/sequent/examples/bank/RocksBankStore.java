@@ -44,15 +44,18 @@ final class RocksBankStore {
   private final StateStore store;
   private final ReentrantLock writer = new ReentrantLock();
   private long journalNext; // guarded by writer
+  private long journalSeqMax; // guarded by writer: the highest seq any journal entry holds
 
   RocksBankStore(StateStore store) {
     this.store = store;
-    long[] last = {0};
+    long[] last = {0, 0};
     store.scan(JOURNAL, null, null, (key, value) -> {
       last[0] = ByteBuffer.wrap(key).getLong();
+      last[1] = Math.max(last[1], decodeCall(value).seq());
       return true;
     });
     this.journalNext = last[0] + 1;
+    this.journalSeqMax = last[1];
   }
 
   /** Every keyspace the service's database needs: the bank's and the fence's. */
@@ -76,6 +79,36 @@ final class RocksBankStore {
    * returns; when it throws, nothing is written.
    */
   <T> T write(Function<Batch, T> work) {
+    lockWriter();
+    try {
+      Batch batch = new Batch(store.stage());
+      T result = work.apply(batch);
+      if (!batch.writes.isEmpty()) {
+        // The applied index belongs to the coordinator's use of StateStore; keep it as it is.
+        store.commit(batch.writes, store.appliedIndex());
+        journalNext = batch.journalNext;
+        journalSeqMax = batch.journalSeqMax;
+      }
+      return result;
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  /**
+   * The accounts and the highest journal seq, read under the write lock: every write holds it for
+   * its whole batch, so no step commits between the two reads.
+   */
+  BankSnapshot snapshot() {
+    lockWriter();
+    try {
+      return new BankSnapshot(accounts(), journalSeqMax);
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  private void lockWriter() {
     try {
       if (!writer.tryLock(LOCK_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("the bank's write lock was busy for " + LOCK_TIMEOUT_MS
@@ -84,18 +117,6 @@ final class RocksBankStore {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted waiting for the bank's write lock", e);
-    }
-    try {
-      Batch batch = new Batch(store.stage());
-      T result = work.apply(batch);
-      if (!batch.writes.isEmpty()) {
-        // The applied index belongs to the coordinator's use of StateStore; keep it as it is.
-        store.commit(batch.writes, store.appliedIndex());
-        journalNext = batch.journalNext;
-      }
-      return result;
-    } finally {
-      writer.unlock();
     }
   }
 
@@ -144,6 +165,7 @@ final class RocksBankStore {
   final class Batch implements AccountStore {
     private final StagedWrites writes;
     private long journalNext = RocksBankStore.this.journalNext;
+    private long journalSeqMax = RocksBankStore.this.journalSeqMax;
 
     private Batch(StagedWrites writes) {
       this.writes = writes;
@@ -179,6 +201,7 @@ final class RocksBankStore {
 
     void journal(AppliedCall call) {
       byte[] key = ByteBuffer.allocate(Long.BYTES).putLong(journalNext++).array();
+      journalSeqMax = Math.max(journalSeqMax, call.seq());
       writes.put(JOURNAL, key, encode(out -> {
         out.writeByte(FORMAT);
         out.writeLong(call.seq());

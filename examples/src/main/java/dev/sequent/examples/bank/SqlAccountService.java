@@ -7,10 +7,12 @@ import dev.sequent.client.participant.ParticipantEndpoint;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
@@ -52,6 +54,18 @@ public final class SqlAccountService implements AccountService {
   public static SqlAccountService start(String participant, Path dataDir,
       List<InetSocketAddress> coordinators, Phase2Listener listener)
       throws SQLException, InterruptedException {
+    return start(participant, dataDir, coordinators, listener, endpoint -> { });
+  }
+
+  /**
+   * As {@link #start(String, Path, List, Phase2Listener)}, with the endpoint's settings adjusted
+   * by {@code endpointSettings} before it starts: where it listens and the host it announces, for
+   * a service in a container ({@code bind("0.0.0.0", 7100).advertisedHost(ip)}).
+   */
+  public static SqlAccountService start(String participant, Path dataDir,
+      List<InetSocketAddress> coordinators, Phase2Listener listener,
+      Consumer<ParticipantEndpoint.Builder> endpointSettings)
+      throws SQLException, InterruptedException {
     JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:"
         + dataDir.resolve("accounts").toAbsolutePath() + ";LOCK_TIMEOUT=" + LOCK_TIMEOUT_MS
         + ";QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
@@ -67,6 +81,7 @@ public final class SqlAccountService implements AccountService {
         client = TccClient.builder().seeds(coordinators).operationTimeoutMs(30_000).build();
         builder.client(client); // announces the endpoint, so the leader knows where phase two goes
       }
+      endpointSettings.accept(builder);
       ParticipantEndpoint endpoint = builder.start();
       return new SqlAccountService(participant, database, fence, client, endpoint);
     } catch (SQLException | InterruptedException | RuntimeException e) {
@@ -111,6 +126,39 @@ public final class SqlAccountService implements AccountService {
       return SqlAccountStore.all(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the accounts of " + participant, e);
+    }
+  }
+
+  /**
+   * Reads the accounts and the highest journal seq in one transaction at H2's SNAPSHOT isolation,
+   * which sees the whole database as of the transaction's first read; every step commits its
+   * money and its journal row together, so the two agree.
+   */
+  @Override
+  public BankSnapshot snapshot() {
+    try (Connection connection = database.getConnection()) {
+      int isolation = connection.getTransactionIsolation();
+      boolean autoCommit = connection.getAutoCommit();
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
+        connection.setAutoCommit(false);
+        List<Account> accounts = SqlAccountStore.all(connection);
+        long seq;
+        try (ResultSet row = statement.executeQuery(
+            "SELECT COALESCE(MAX(seq), 0) FROM applied_call")) {
+          row.next();
+          seq = row.getLong(1);
+        }
+        connection.commit();
+        return new BankSnapshot(accounts, seq);
+      } finally {
+        // The connection goes back to the pool: leave it as it was lent.
+        connection.rollback();
+        connection.setAutoCommit(autoCommit);
+        connection.setTransactionIsolation(isolation);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read a snapshot of " + participant, e);
     }
   }
 

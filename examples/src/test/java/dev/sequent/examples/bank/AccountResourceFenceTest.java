@@ -65,6 +65,32 @@ class AccountResourceFenceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("services")
+  void aSnapshotShowsTheAccountsWithTheLastSeqTheyReflect(String kind, Starter starter)
+      throws Exception {
+    try (AccountService bank = starter.start("bank", dir);
+        FakeLeader leader = new FakeLeader("bank", bank.endpoint())) {
+      bank.openAccount(ACCOUNT, 100);
+      bank.openAccount("a-2", 7);
+      assertEquals(new BankSnapshot(List.of(new Account(ACCOUNT, 100, 0),
+          new Account("a-2", 7, 0)), 0), bank.snapshot(), "nothing applied yet");
+      Leg debit = Leg.debit(ACCOUNT, 30);
+      assertEquals(Outcome.OK, leader.tryLeg("x1", "debit", debit));
+      assertEquals(new BankSnapshot(List.of(new Account(ACCOUNT, 100, 30),
+          new Account("a-2", 7, 0)), 0), bank.snapshot(), "a try is not a phase-2 call");
+      assertOk(leader.confirm(1, "x1", "debit", debit));
+      assertEquals(new BankSnapshot(List.of(new Account(ACCOUNT, 70, 0),
+          new Account("a-2", 7, 0)), 1), bank.snapshot());
+      Leg credit = Leg.credit("a-2", 3);
+      assertEquals(Outcome.OK, leader.tryLeg("x2", "credit", credit));
+      assertOk(leader.cancel(2, "x2", "credit", credit));
+      assertEquals(new BankSnapshot(List.of(new Account(ACCOUNT, 70, 0),
+          new Account("a-2", 7, 0)), 2), bank.snapshot(), "a cancel moves no money, seq 2");
+      assertEquals(bank.accounts(), bank.snapshot().accounts());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("services")
   void aDuplicateConfirmMovesTheMoneyOnce(String kind, Starter starter) throws Exception {
     try (AccountService bank = starter.start("bank", dir);
         FakeLeader leader = new FakeLeader("bank", bank.endpoint())) {

@@ -276,10 +276,6 @@ public final class ParticipantEndpoint implements AutoCloseable {
     }
 
     /**
-     * Hosts participant {@code id}: its tries and phase-2 calls run {@code resource}, fenced by
-     * {@code fence} (which may be shared with other participants).
-     */
-    /**
      * Where to record each hosted participant's meters (tries, phase-2 calls, applied seq, queue:
      * see docs/metrics.md). Default: none.
      */
@@ -288,6 +284,10 @@ public final class ParticipantEndpoint implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Hosts participant {@code id}: its tries and phase-2 calls run {@code resource}, fenced by
+     * {@code fence} (which may be shared with other participants).
+     */
     public Builder participant(String id, TccResource resource, FenceStore fence) {
       Objects.requireNonNull(fence, "fence");
       if (participants.containsKey(id)) {
