@@ -21,15 +21,20 @@ cd "$repo"
 bash scripts/docker/ensure-docker.sh
 
 rm -rf chaos-tests/target/chaos chaos-tests/target/surefire-reports
+status=0
 mvn -B verify -Pchaos -pl chaos-tests -am \
-  -Dtest='dev.sequent.chaos.harness.*Test' -Dsurefire.failIfNoSpecifiedTests=false "$@"
+  -Dtest='dev.sequent.chaos.harness.*Test' -Dsurefire.failIfNoSpecifiedTests=false "$@" \
+  || status=$?
 
+# A failed run still prints its summary below, then fails.
 report=$(find chaos-tests/target/surefire-reports -name 'TEST-dev.sequent.chaos.harness.*.xml' \
   2>/dev/null | head -1)
 if [ -z "$report" ] || ! grep -q 'tests="[1-9]' "$report"; then
   echo "chaos: no chaos test ran" >&2
   exit 1
 fi
+echo "chaos: the run's log is in $(ls chaos-tests/target/surefire-reports/*-output.txt 2>/dev/null \
+  | head -1), each container's in chaos-tests/target/chaos/logs/"
 summary=chaos-tests/target/chaos/summary.json
 if [ ! -s "$summary" ]; then
   echo "chaos: $summary was not written" >&2
@@ -38,7 +43,7 @@ fi
 echo "chaos: summary ($summary):"
 cat "$summary"
 echo
-if ! grep -q '"ok":true' "$summary"; then
+if [ "$status" -ne 0 ] || ! grep -q '"ok":true' "$summary"; then
   echo "chaos: violations found (see $summary and chaos-tests/target/chaos/)" >&2
   exit 1
 fi

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
+import org.testcontainers.containers.output.FrameConsumerResultCallback;
+import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.lifecycle.Startables;
@@ -69,7 +71,8 @@ final class ChaosCluster implements AutoCloseable {
   private final TccClient adminTcc;
   private final AdminClient admin;
   private final Path logDir;
-  private final List<ContainerLog> logs = new ArrayList<>();
+  private final Map<String, ContainerLog> logs = new LinkedHashMap<>();
+  private final List<FrameConsumerResultCallback> follows = new ArrayList<>();
 
   private ChaosCluster(Network network, InetAddress gateway, NioReactor reactor,
       TccClient adminTcc, Path logDir) {
@@ -205,8 +208,23 @@ final class ChaosCluster implements AutoCloseable {
 
   private ContainerLog logFile(String name) {
     ContainerLog file = new ContainerLog(logDir.resolve(name + ".log"));
-    logs.add(file);
+    logs.put(name, file);
     return file;
+  }
+
+  /**
+   * Follows a restarted container's output into its log file again: Testcontainers follows a
+   * container from its first start only, and its stream ends when the container is killed.
+   */
+  private void followAgain(String name, GenericContainer<?> container, int sinceEpochSecond) {
+    FrameConsumerResultCallback callback = new FrameConsumerResultCallback();
+    callback.addConsumer(OutputFrame.OutputType.STDOUT, logs.get(name));
+    callback.addConsumer(OutputFrame.OutputType.STDERR, logs.get(name));
+    docker.logContainerCmd(container.getContainerId()).withFollowStream(true).withStdOut(true)
+        .withStdErr(true).withSince(sinceEpochSecond).exec(callback);
+    synchronized (follows) {
+      follows.add(callback);
+    }
   }
 
   // ------------------------------------------------------------------ addresses
@@ -317,7 +335,9 @@ final class ChaosCluster implements AutoCloseable {
     Node node = nodes.get(name);
     GenericContainer<?> container = node != null ? node.container()
         : banks.get(name).container();
+    int since = (int) (System.currentTimeMillis() / 1000);
     docker.startContainerCmd(container.getContainerId()).exec();
+    followAgain(name, container, since);
     if (node != null) {
       connectProxies(node);
     } else {
@@ -433,7 +453,16 @@ final class ChaosCluster implements AutoCloseable {
       container.stop();
     }
     proxies.forEach(LinkProxy::close);
-    logs.forEach(ContainerLog::close);
+    synchronized (follows) {
+      for (FrameConsumerResultCallback follow : follows) {
+        try {
+          follow.close();
+        } catch (IOException e) {
+          log.debug("closing a log follower: {}", e.toString());
+        }
+      }
+    }
+    logs.values().forEach(ContainerLog::close);
     reactor.close();
     adminTcc.close();
     network.close();

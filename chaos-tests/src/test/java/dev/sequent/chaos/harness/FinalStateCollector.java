@@ -70,7 +70,8 @@ final class FinalStateCollector {
     while (System.nanoTime() < deadlineNs) {
       leader = leader || cluster.leader().isPresent();
       if (leader) {
-        open.removeIf(this::isFinal);
+        // Each status query is bounded by the client's timeouts; stop asking at the deadline.
+        open.removeIf(xid -> System.nanoTime() < deadlineNs && isFinal(xid));
         if (open.isEmpty()) {
           return Recovery.within(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
               boundMs);

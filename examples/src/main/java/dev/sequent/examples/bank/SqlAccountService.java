@@ -7,6 +7,7 @@ import dev.sequent.client.participant.ParticipantEndpoint;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,10 +37,13 @@ public final class SqlAccountService implements AccountService {
   private final TccClient client;
   private final ParticipantEndpoint endpoint;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final String url;
+  private Connection snapshotConnection; // guarded by this
 
-  private SqlAccountService(String participant, JdbcConnectionPool database,
+  private SqlAccountService(String participant, String url, JdbcConnectionPool database,
       JdbcFenceStore fence, TccClient client, ParticipantEndpoint endpoint) {
     this.participant = participant;
+    this.url = url;
     this.database = database;
     this.fence = fence;
     this.client = client;
@@ -66,9 +70,15 @@ public final class SqlAccountService implements AccountService {
       List<InetSocketAddress> coordinators, Phase2Listener listener,
       Consumer<ParticipantEndpoint.Builder> endpointSettings)
       throws SQLException, InterruptedException {
-    JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:"
-        + dataDir.resolve("accounts").toAbsolutePath() + ";LOCK_TIMEOUT=" + LOCK_TIMEOUT_MS
-        + ";QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+    // WRITE_DELAY=0: H2 otherwise writes a commit to its file up to 500 ms later, so a kill -9
+    // loses commits the endpoint already acknowledged. The chaos suite found exactly that: the
+    // bank's fence watermark went back six seqs behind what the cluster had recorded as acked,
+    // and every later call was refused as a gap. The fence's promise is only as durable as the
+    // database's commit: acknowledge nothing the database may still lose.
+    String url = "jdbc:h2:file:" + dataDir.resolve("accounts").toAbsolutePath()
+        + ";WRITE_DELAY=0;LOCK_TIMEOUT=" + LOCK_TIMEOUT_MS
+        + ";QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
+    JdbcConnectionPool database = JdbcConnectionPool.create(url, "sa", "");
     database.setMaxConnections(CONNECTIONS_MAX);
     database.setLoginTimeout(CONNECTION_WAIT_SECONDS); // bounds the wait for a free connection
     TccClient client = null;
@@ -83,7 +93,7 @@ public final class SqlAccountService implements AccountService {
       }
       endpointSettings.accept(builder);
       ParticipantEndpoint endpoint = builder.start();
-      return new SqlAccountService(participant, database, fence, client, endpoint);
+      return new SqlAccountService(participant, url, database, fence, client, endpoint);
     } catch (SQLException | InterruptedException | RuntimeException e) {
       if (client != null) {
         client.close();
@@ -132,30 +142,32 @@ public final class SqlAccountService implements AccountService {
   /**
    * Reads the accounts and the highest journal seq in one transaction at H2's SNAPSHOT isolation,
    * which sees the whole database as of the transaction's first read; every step commits its
-   * money and its journal row together, so the two agree.
+   * money and its journal row together, so the two agree. The reads run on a connection of their
+   * own, outside the pool: the pool's sessions serve the fence, which relies on READ COMMITTED
+   * with row locks, and a session left at another isolation level would read stale rows.
    */
   @Override
-  public BankSnapshot snapshot() {
-    try (Connection connection = database.getConnection()) {
-      int isolation = connection.getTransactionIsolation();
-      boolean autoCommit = connection.getAutoCommit();
-      try (Statement statement = connection.createStatement()) {
-        statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
-        connection.setAutoCommit(false);
-        List<Account> accounts = SqlAccountStore.all(connection);
+  public synchronized BankSnapshot snapshot() {
+    try {
+      if (snapshotConnection == null || snapshotConnection.isClosed()) {
+        snapshotConnection = DriverManager.getConnection(url, "sa", "");
+        try (Statement statement = snapshotConnection.createStatement()) {
+          statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL"
+              + " SNAPSHOT");
+        }
+        snapshotConnection.setAutoCommit(false);
+      }
+      try (Statement statement = snapshotConnection.createStatement()) {
+        List<Account> accounts = SqlAccountStore.all(snapshotConnection);
         long seq;
         try (ResultSet row = statement.executeQuery(
             "SELECT COALESCE(MAX(seq), 0) FROM applied_call")) {
           row.next();
           seq = row.getLong(1);
         }
-        connection.commit();
         return new BankSnapshot(accounts, seq);
       } finally {
-        // The connection goes back to the pool: leave it as it was lent.
-        connection.rollback();
-        connection.setAutoCommit(autoCommit);
-        connection.setTransactionIsolation(isolation);
+        snapshotConnection.rollback(); // ends the read-only transaction: the next one is fresh
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read a snapshot of " + participant, e);
@@ -187,6 +199,15 @@ public final class SqlAccountService implements AccountService {
       client.close();
     }
     fence.close();
+    synchronized (this) {
+      if (snapshotConnection != null) {
+        try {
+          snapshotConnection.close();
+        } catch (SQLException e) {
+          // closing a read-only connection; nothing to keep
+        }
+      }
+    }
     database.dispose();
   }
 }

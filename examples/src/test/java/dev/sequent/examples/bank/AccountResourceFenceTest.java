@@ -156,7 +156,7 @@ class AccountResourceFenceTest {
     return bank.appliedCalls().stream().map(AppliedCall::seq).toList();
   }
 
-  private static void assertOk(Phase2Ack ack) {
+  static void assertOk(Phase2Ack ack) {
     assertEquals(Outcome.OK, Outcome.fromCode(ack.getOutcome()), ack.getMessage());
   }
 }

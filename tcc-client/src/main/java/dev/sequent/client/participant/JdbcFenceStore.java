@@ -18,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * branch's fence row and (in phase two) the participant's watermark commit or roll back together.
  * A crash at any point therefore leaves either all of a call or none of it.
  *
+ * <p>Durability is the database's: the endpoint acknowledges a call once its commit returns, and
+ * the cluster never sends that call again. A database that may still lose a returned commit on a
+ * crash (H2's default {@code WRITE_DELAY} of 500 ms; MySQL with {@code
+ * innodb_flush_log_at_trx_commit=0}) turns a crash into a watermark behind the cluster's, and the
+ * participant's stream then stops at a seq gap until an operator steps in. Configure commits to
+ * be durable (H2: {@code WRITE_DELAY=0}).
+ *
  * <p>Schema, created when missing (standard SQL; tested on H2):
  *
  * <pre>
