@@ -138,7 +138,11 @@ public final class RaftNode implements AutoCloseable {
     return RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.raftAddress()).build();
   }
 
-  private static RaftProperties properties(NodeConfig config) {
+  /**
+   * The Ratis properties a node runs with. Public for the benchmarks' no-op Raft baseline, which
+   * must run on exactly the setup our nodes use (storage, timeouts, log options).
+   */
+  public static RaftProperties properties(NodeConfig config) {
     RaftProperties p = new RaftProperties();
     Path raftDir = config.dataDir().resolve("raft");
     RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
