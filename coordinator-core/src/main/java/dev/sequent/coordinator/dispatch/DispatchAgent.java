@@ -14,6 +14,7 @@ import dev.sequent.protocol.proto.Decision;
 import dev.sequent.protocol.proto.Phase2Ack;
 import dev.sequent.protocol.proto.Phase2Call;
 import dev.sequent.storage.StateReader;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * one RecordAcks with the highest acknowledged seq per participant, if fewer than
  * ackProposalsInflightMax are in flight; publish metrics.
  */
-final class DispatchAgent implements Transport.Events {
+public final class DispatchAgent implements Transport.Events {
   private static final Logger LOG = LoggerFactory.getLogger(DispatchAgent.class);
   /** At most one warning per this long about a table that cannot be read. */
   private static final long READ_WARNING_INTERVAL_MS = 10_000;
@@ -76,6 +77,27 @@ final class DispatchAgent implements Transport.Events {
   private long nowMs;
 
   /**
+   * An agent for one term, publishing its meters to registry (a simulator passes a
+   * SimpleMeterRegistry); the {@link Dispatcher} shares one set of meters across terms instead.
+   *
+   * @param term the leader's term, at least 1; carried by every call so participants fence
+   *     deposed leaders
+   * @param state the table's store, fetched again every round
+   * @param proposer proposes a command and completes with its result; must not block
+   * @param transport builds the transport, which must report to the agent it is given
+   * @param jitter the retry jitter (a seeded source makes a run replayable)
+   * @param signal called (from any thread) when an input arrives, to wake whoever runs doWork
+   */
+  public DispatchAgent(String nodeId, long term, DispatcherSettings settings,
+      TransactionTable table, Supplier<StateReader> state,
+      Function<Command, CompletableFuture<CommandResult>> proposer,
+      Function<Transport.Events, Transport> transport, JitterSource jitter,
+      MeterRegistry registry, Runnable signal) {
+    this(nodeId, term, settings, table, state, proposer, transport, jitter,
+        new DispatchMetrics(registry, nodeId), signal);
+  }
+
+  /**
    * @param transport must report to this agent's {@link Transport.Events}
    * @param signal called (from any thread) when an input arrives, to wake whoever runs doWork
    */
@@ -100,14 +122,14 @@ final class DispatchAgent implements Transport.Events {
     this.transport = Objects.requireNonNull(transport.apply(this), "transport");
   }
 
-  long term() {
+  public long term() {
     return term;
   }
 
   // ------------------------------------------------------------------ inputs, any thread
 
   /** An entry was applied: the table may hold new calls, acks or operator decisions. */
-  void tableChanged() {
+  public void tableChanged() {
     tableChanged = true;
     signal.run();
   }
@@ -144,7 +166,7 @@ final class DispatchAgent implements Transport.Events {
   // ------------------------------------------------------------------ the round
 
   /** One round of work at nowMs; returns how much was done (0: the caller may idle). */
-  int doWork(long nowMs) {
+  public int doWork(long nowMs) {
     this.nowMs = nowMs;
     int work = 0;
     for (Runnable event = inbox.poll(); event != null; event = inbox.poll()) {
@@ -162,7 +184,7 @@ final class DispatchAgent implements Transport.Events {
   }
 
   /** Closes every connection; the agent is not used again. */
-  void close() {
+  public void close() {
     transport.closeAll();
   }
 

@@ -6,7 +6,7 @@ package dev.sequent.coordinator.dispatch;
  * new SplittableRandom(seed)::nextLong} is one.
  */
 @FunctionalInterface
-interface JitterSource {
+public interface JitterSource {
 
   /** A value uniformly drawn from [0, boundExclusive); boundExclusive is at least 1. */
   long nextLong(long boundExclusive);

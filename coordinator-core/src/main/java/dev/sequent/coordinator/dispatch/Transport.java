@@ -13,7 +13,7 @@ import java.util.List;
  * when it closes, for whatever reason (including {@link #close}). Answers arrive through {@link
  * Events#acked}, in the order the participant wrote them.
  */
-interface Transport {
+public interface Transport {
 
   /** Opens connection id to the participant's endpoint. */
   void connect(String participant, Endpoint endpoint, long connectionId);

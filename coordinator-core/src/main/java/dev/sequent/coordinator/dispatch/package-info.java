@@ -12,7 +12,8 @@
  * dev.sequent.coordinator.dispatch.Transport}); and the I/O shell: {@link
  * dev.sequent.coordinator.dispatch.NettyTransport} and {@link
  * dev.sequent.coordinator.dispatch.Dispatcher}, the public face the server wires to leadership
- * events and applied entries.
+ * events and applied entries. The agent, its {@code Transport} and {@code JitterSource} are
+ * public too, for the deterministic simulator in chaos-tests; the stream stays package-private.
  *
  * <p>Depends on the table (reads and commands), the protocol's messages and framing, storage's
  * {@code StateReader}, Netty and Micrometer. Must not import Ratis, RocksDB, the Raft adapter,

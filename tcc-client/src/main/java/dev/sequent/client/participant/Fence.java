@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * duplicate when it comes again. A try that crashes before commit leaves no row, as if it never
  * ran; its cancel is then an empty cancel.
  */
-final class Fence {
+public final class Fence {
   private static final Logger log = LoggerFactory.getLogger(Fence.class);
 
   /** Messages from resources' exceptions are cut to this, so replies stay small. */
@@ -39,7 +39,11 @@ final class Fence {
   private final TccResource resource;
   private final FenceBackend store;
 
-  Fence(String participant, TccResource resource, FenceStore store) {
+  /**
+   * The fence of participant over store: what an endpoint runs for it, and what a deterministic
+   * simulator drives directly (no endpoint, no threads).
+   */
+  public Fence(String participant, TccResource resource, FenceStore store) {
     this(participant, resource, FenceBackend.of(Objects.requireNonNull(store, "store")));
   }
 
@@ -53,7 +57,7 @@ final class Fence {
     this.store = Objects.requireNonNull(store, "store");
   }
 
-  String participant() {
+  public String participant() {
     return participant;
   }
 
@@ -61,7 +65,7 @@ final class Fence {
    * Runs the fenced try of a branch. Never throws: a failure of the store answers UNAVAILABLE
    * (transient: the initiator may retry, the fence makes that safe).
    */
-  TryResult tryBranch(String xid, String branchId, byte[] payload) {
+  public TryResult tryBranch(String xid, String branchId, byte[] payload) {
     String problem = FenceRules.branchProblem(participant, xid, branchId);
     if (problem != null) {
       return new TryResult(Outcome.INVALID_ARGUMENT, problem);
@@ -107,7 +111,7 @@ final class Fence {
    * Applies one phase-2 call, if it is the next in seq order. Never throws: a failure of the
    * resource or of the store answers PHASE2_FAILED with nothing applied, and the leader retries.
    */
-  Phase2Ack apply(Phase2Call call) {
+  public Phase2Ack apply(Phase2Call call) {
     Phase2Input input = new Phase2Input(call.getXid(), call.getBranchId(), call.getSeq(),
         call.getTerm(), decision(call), call.getOperatorResolved());
     String problem = FenceRules.branchProblem(participant, input.xid(), input.branchId());

@@ -9,10 +9,12 @@
  * dev.sequent.client.participant.JdbcFenceStore}, {@link
  * dev.sequent.client.participant.RocksFenceStore}) and the read model of a fence ({@link
  * dev.sequent.client.participant.BranchFence}, {@link dev.sequent.client.participant.FenceState},
- * {@link dev.sequent.client.participant.Watermark}). Package-private: the pure rules ({@code
- * FenceRules}: state in, step out, no I/O), the engine that runs them in a store's transaction
- * ({@code Fence}), the transaction machinery of the stores ({@code FenceBackend}, {@code
- * FenceTransaction}), and the Netty handler and threads of the endpoint.
+ * {@link dev.sequent.client.participant.Watermark}), and the engine that runs the rules in a
+ * store's transaction ({@link dev.sequent.client.participant.Fence}: public so that a
+ * deterministic simulator can drive a participant's real fence without an endpoint or threads).
+ * Package-private: the pure rules ({@code FenceRules}: state in, step out, no I/O), the
+ * transaction machinery of the stores ({@code FenceBackend}, {@code FenceTransaction}), and the
+ * Netty handler and threads of the endpoint.
  *
  * <p>Data flows: wire frame, {@code EndpointHandler} (event loop: look up, queue), the
  * participant's phase-2 thread or the try pool, {@code Fence}, {@code FenceRules}, the store's
