@@ -42,6 +42,10 @@ public final class NodeConfig {
       properties.load(reader);
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // Properties.load throws this for a malformed unicode escape (found by NodeConfigFuzzTest):
+      // a bad file must stop start-up with a ConfigException like any other mistake in it.
+      throw new ConfigException("cannot parse config file " + file + ": " + e.getMessage());
     }
     Map<String, String> merged = new LinkedHashMap<>();
     properties.stringPropertyNames().forEach(k -> merged.put(k, properties.getProperty(k).trim()));
