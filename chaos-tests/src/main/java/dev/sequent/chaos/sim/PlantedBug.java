@@ -19,5 +19,10 @@ public enum PlantedBug {
    * applied seq: any answer, a refusal included, moves the acknowledged seq (and then the
    * replicated watermark) to the call's seq.
    */
-  DISPATCHER_TRUSTS_SENT_SEQ
+  DISPATCHER_TRUSTS_SENT_SEQ,
+  /**
+   * The leader never proposes expiry: a txn whose initiator died before deciding stays TRYING
+   * for ever. No safety invariant breaks; only the liveness phase can see it.
+   */
+  LEADER_NEVER_EXPIRES
 }

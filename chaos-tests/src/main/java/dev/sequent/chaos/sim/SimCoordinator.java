@@ -155,7 +155,7 @@ final class SimCoordinator {
   /** The leader's expiry sweep: proposes ExpireDue when its clock says something is due. */
   private void expireMaybe(Leadership l) {
     TransactionTable table = log.table();
-    if (l.expiring || table.earliestDeadlineMs(log.store()) > log.clockMs(l.node)) {
+    if (bug == PlantedBug.LEADER_NEVER_EXPIRES || l.expiring || table.earliestDeadlineMs(log.store()) > log.clockMs(l.node)) {
       return;
     }
     l.expiring = true;
