@@ -23,7 +23,8 @@ bash scripts/docker/ensure-docker.sh
 rm -rf chaos-tests/target/chaos chaos-tests/target/surefire-reports
 status=0
 mvn -B verify -Pchaos -pl chaos-tests -am \
-  -Dtest='dev.sequent.chaos.harness.*Test' -Dsurefire.failIfNoSpecifiedTests=false "$@" \
+  -Dtest='dev.sequent.chaos.harness.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dfuzz.skip=true "$@" \
   || status=$?
 
 # A failed run still prints its summary below, then fails.
