@@ -69,6 +69,7 @@ public final class Bench {
       double tps = measured.txnsPerSecond();
       json.put("txnsPerRaftBaselineEntry", round(tps / baseline.entriesPerSecond(), 3));
       json.put("nodeSettings", options.nodeSettings());
+      json.put("nodeJvmOptions", options.nodeJvmOptions());
       json.put("machine", machine());
       print(json);
       return json;

@@ -12,7 +12,7 @@ import java.util.Map;
 record BenchOptions(String mode, String layout, int concurrency, int branches, int payloadBytes,
     int participants, long warmupMs, long durationMs, long finishedTxns, String out,
     List<Integer> scalingConcurrency, List<Integer> scalingBranches, String nodeHeap,
-    Map<String, String> nodeSettings) {
+    Map<String, String> nodeSettings, List<String> nodeJvmOptions) {
 
   static BenchOptions parse(String[] given) {
     // Maven's exec passes -Dbench.args="..." as one argument: split it on whitespace.
@@ -31,6 +31,7 @@ record BenchOptions(String mode, String layout, int concurrency, int branches, i
     List<Integer> scalingBranches = List.of(1, 2, 4);
     String nodeHeap = "512m";
     Map<String, String> nodeSettings = new LinkedHashMap<>();
+    List<String> nodeJvmOptions = List.of("-XX:+UseParallelGC");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.isBlank()) {
@@ -58,6 +59,7 @@ record BenchOptions(String mode, String layout, int concurrency, int branches, i
             case "--txns" -> finished = Long.parseLong(value);
             case "--out" -> out = value;
             case "--node-heap" -> nodeHeap = value;
+            case "--node-jvm" -> nodeJvmOptions = List.of(value.split(","));
             case "--set" -> {
               int equals = value.indexOf('=');
               if (equals < 1) {
@@ -75,7 +77,7 @@ record BenchOptions(String mode, String layout, int concurrency, int branches, i
     }
     return new BenchOptions(mode, layout, concurrency, branches, payload, participants,
         warmupMs, durationMs, finished, out, scalingConcurrency, scalingBranches, nodeHeap,
-        Map.copyOf(nodeSettings));
+        Map.copyOf(nodeSettings), nodeJvmOptions);
   }
 
   private static int positive(String option, String value) {

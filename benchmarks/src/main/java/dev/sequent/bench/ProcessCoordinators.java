@@ -38,7 +38,8 @@ final class ProcessCoordinators implements Coordinators {
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
 
-  ProcessCoordinators(Path dir, Map<String, String> settings, String heap) throws IOException {
+  ProcessCoordinators(Path dir, Map<String, String> settings, String heap,
+      List<String> jvmOptions) throws IOException {
     this.dir = dir;
     List<String> peers = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -50,9 +51,11 @@ final class ProcessCoordinators implements Coordinators {
       metricsPorts.put(id, freePort());
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    commandPrefix = List.of(java, "-Xmx" + heap, "-XX:+UseParallelGC",
-        "-cp", System.getProperty("java.class.path"),
-        "dev.sequent.coordinator.server.ServerMain");
+    List<String> prefix = new ArrayList<>(List.of(java, "-Xmx" + heap));
+    prefix.addAll(jvmOptions);
+    prefix.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        "dev.sequent.coordinator.server.ServerMain"));
+    commandPrefix = List.copyOf(prefix);
     for (String id : clientAddresses.keySet()) {
       List<String> nodeArgs = new ArrayList<>();
       nodeArgs.add("--cluster.peers=" + String.join(",", peers));

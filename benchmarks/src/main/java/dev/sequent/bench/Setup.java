@@ -46,7 +46,7 @@ final class Setup implements AutoCloseable {
     Coordinators coordinators = options.layout().equals("one-jvm")
         ? new OneJvmCoordinators(dir.resolve("nodes"), Bench.nodeSettings(options))
         : new ProcessCoordinators(dir.resolve("nodes"), Bench.nodeSettings(options),
-            options.nodeHeap());
+            options.nodeHeap(), options.nodeJvmOptions());
     TccClient announcer = null;
     Participants participants = null;
     try {

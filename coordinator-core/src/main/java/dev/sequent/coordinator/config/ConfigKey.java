@@ -45,9 +45,11 @@ public enum ConfigKey {
       "Bytes of one Raft entry at most (a single command larger than this is refused)."),
   PROPOSE_QUEUE_MAX("propose.queueMax", "20000",
       "Commands waiting to be proposed at most; beyond it requests get OVERLOADED."),
-  PROPOSE_ENTRIES_INFLIGHT_MAX("propose.entriesInflightMax", "16",
+  // 4, not 16: fewer, bigger entries cost less per command (benchmarks, c=64, three processes:
+  // 1,353 txns/s at 16, 1,555 at 4, 1,642 at 2); 4 keeps some pipelining for a slow disk.
+  PROPOSE_ENTRIES_INFLIGHT_MAX("propose.entriesInflightMax", "4",
       "Raft entries proposed and not yet applied at most; more waiting commands make bigger "
-          + "entries instead."),
+          + "entries instead (fewer, bigger entries cost less per command)."),
 
   WIRE_FRAME_BYTES_MAX("wire.frameBytesMax", "1048576", "Largest frame accepted on any port."),
   INGRESS_INFLIGHT_PER_CONNECTION_MAX("ingress.inflightPerConnectionMax", "4096",
