@@ -4,6 +4,7 @@ import dev.sequent.coordinator.propose.Proposer;
 import dev.sequent.coordinator.raft.RaftNode;
 import dev.sequent.coordinator.table.Command;
 import dev.sequent.coordinator.table.TransactionTable;
+import dev.sequent.storage.StateReader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,12 @@ final class ExpirySweeper implements AutoCloseable {
   private final int batchMax;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean proposing = new AtomicBoolean();
+  /**
+   * No TRYING txn can have a deadline below this, now or later: the sweep found none up to it,
+   * and a txn begun later gets a deadline above the cluster time read before that look. Only
+   * the timer thread touches it; it restarts from 0 whenever this node is not the ready leader.
+   */
+  private long noDeadlineBelowMs;
 
   ExpirySweeper(RaftNode raft, Proposer proposer, TransactionTable table, long intervalMs,
       int batchMax) {
@@ -45,11 +52,19 @@ final class ExpirySweeper implements AutoCloseable {
 
   private void sweep() {
     try {
-      if (!raft.isLeaderReady() || proposing.get()) {
+      if (!raft.isLeaderReady()) {
+        noDeadlineBelowMs = 0;
         return;
       }
-      long earliest = table.earliestDeadlineMs(raft.stateMachine().store());
-      if (earliest > System.currentTimeMillis()) {
+      if (proposing.get()) {
+        return;
+      }
+      StateReader store = raft.stateMachine().store();
+      long clusterMs = table.clusterTimeMs(store); // read before the scan: see noDeadlineBelowMs
+      long nowMs = System.currentTimeMillis();
+      long earliest = table.earliestDeadlineMs(store, noDeadlineBelowMs, nowMs);
+      if (earliest > nowMs) {
+        noDeadlineBelowMs = Math.max(noDeadlineBelowMs, Math.min(clusterMs, nowMs));
         return;
       }
       proposing.set(true);

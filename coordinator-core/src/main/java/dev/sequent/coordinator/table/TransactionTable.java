@@ -281,7 +281,17 @@ public final class TransactionTable {
    * propose ExpireDue only when something can be due, instead of on every tick.
    */
   public long earliestDeadlineMs(StateReader state) {
-    List<Map.Entry<Long, String>> first = new StoredTable(state).due(Long.MAX_VALUE, 1);
+    return earliestDeadlineMs(state, 0, Long.MAX_VALUE);
+  }
+
+  /**
+   * The earliest deadline in [fromMs, throughMs] of a TRYING txn, or Long.MAX_VALUE when there is
+   * none: what a sweeper asks when it knows no deadline below fromMs can exist (cluster time only
+   * grows, and a new txn's deadline is at least its begin's cluster time plus the shortest
+   * timeout) and only cares whether anything is due by throughMs.
+   */
+  public long earliestDeadlineMs(StateReader state, long fromMs, long throughMs) {
+    List<Map.Entry<Long, String>> first = new StoredTable(state).due(fromMs, throughMs, 1);
     return first.isEmpty() ? Long.MAX_VALUE : first.get(0).getKey();
   }
 

@@ -113,6 +113,23 @@ class DecideExpireTest {
   }
 
   @Test
+  void earliestDeadlineLooksOnlyWithinItsBoundsAndSkipsDecidedTxns() {
+    h.apply(0, begin("a", 100), begin("b", 200), begin("c", 300));
+    h.one(10, new Command.Decide("a", Decision.CONFIRM)); // deadline key of "a" is deleted
+
+    assertEquals(200, h.table.earliestDeadlineMs(h.store), "a decided txn is not due");
+    assertEquals(200, h.table.earliestDeadlineMs(h.store, 0, 200), "both ends inclusive");
+    assertEquals(Long.MAX_VALUE, h.table.earliestDeadlineMs(h.store, 0, 199));
+    assertEquals(300, h.table.earliestDeadlineMs(h.store, 201, Long.MAX_VALUE));
+    assertEquals(Long.MAX_VALUE, h.table.earliestDeadlineMs(h.store, 301, Long.MAX_VALUE));
+    assertEquals(Long.MAX_VALUE, h.table.earliestDeadlineMs(h.store, 250, 240), "empty range");
+
+    h.one(250, new Command.ExpireDue(10)); // expires "b" only: due bounded by cluster time
+    assertTrue(h.find("b").expired());
+    assertEquals(TxnState.TRYING, h.find("c").state());
+  }
+
+  @Test
   void expiryNeverTouchesADecidedTxn() {
     h.one(0, begin("x1", 100, branch("b1", "p1")));
     h.one(10, new Command.Decide("x1", Decision.CONFIRM));
