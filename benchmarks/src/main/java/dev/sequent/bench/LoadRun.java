@@ -58,7 +58,12 @@ final class LoadRun implements Participants.ConfirmListener {
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong failedAfterKill = new AtomicLong();
-  private final AtomicLong xids = new AtomicLong();
+  /**
+   * Shared by every run of one generator: the cluster keeps finished txns, so a later run that
+   * reused an xid would meet the earlier txn's decision and wait for confirms that were already
+   * delivered (the scaling run used to stop at its second row that way).
+   */
+  private static final AtomicLong XIDS = new AtomicLong();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Map<Long, AtomicInteger> completionsPerBucket = new ConcurrentHashMap<>();
   private volatile long measureFromNs = Long.MAX_VALUE;
@@ -100,7 +105,8 @@ final class LoadRun implements Participants.ConfirmListener {
     }
     stopping.set(true);
     if (!clientsDone.await(TXN_TIMEOUT_MS + 10_000, TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException(clientsDone.getCount() + " clients did not finish");
+      throw new IllegalStateException(clientsDone.getCount() + " clients did not finish; txns "
+          + "still waiting for confirms (xid=confirms left): " + stuck());
     }
     starter.shutdown();
   }
@@ -111,7 +117,7 @@ final class LoadRun implements Participants.ConfirmListener {
       clientsDone.countDown();
       return;
     }
-    String xid = "b" + xids.incrementAndGet();
+    String xid = "b" + XIDS.incrementAndGet();
     long beganNs = System.nanoTime();
     Pending txn = new Pending(beganNs, branches, () -> starter.execute(this::next));
     pending.put(xid, txn);
@@ -181,6 +187,13 @@ final class LoadRun implements Participants.ConfirmListener {
       }
     }
     txn.onDone.run();
+  }
+
+  private String stuck() {
+    StringBuilder out = new StringBuilder();
+    pending.entrySet().stream().limit(10).forEach(e -> out.append(e.getKey()).append('=')
+        .append(e.getValue().confirmsLeft.get()).append(' '));
+    return out.toString().trim();
   }
 
   private volatile long killedAtNs;

@@ -75,7 +75,10 @@ final class ProcessCoordinators implements Coordinators {
   }
 
   private void start(String id) throws IOException {
-    List<String> command = new ArrayList<>(commandPrefix);
+    List<String> command = new ArrayList<>();
+    // "{node}" in a JVM option becomes the node's id, so each node can have its own file, e.g.
+    // --node-jvm -XX:StartFlightRecording:filename=/tmp/prof/{node}.jfr (JDK 17 has no %p).
+    commandPrefix.forEach(arg -> command.add(arg.replace("{node}", id)));
     command.addAll(args.get(id));
     Path log = dir.resolve("logs").resolve(id + ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -162,6 +162,8 @@ public final class RaftNode implements AutoCloseable {
     GrpcConfigKeys.Server.setInstallSnapshotRequestElementLimit(p, 2);
     GrpcConfigKeys.Server.setInstallSnapshotRequestTimeout(p,
         millis(config, ConfigKey.RAFT_REQUEST_TIMEOUT_MS));
+    RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p,
+        millis(config, ConfigKey.RAFT_APPEND_INTERVAL_MIN_MS));
     // Status queries must be linearizable: read index, not the leader's possibly stale state.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     // A metadata entry per commit doubles the entries for nothing we use (measured: halves
