@@ -32,7 +32,8 @@ public enum ConfigKey {
   RAFT_REQUEST_TIMEOUT_MS("raft.requestTimeoutMs", "3000", "Timeout of one Raft RPC."),
   RAFT_APPEND_INTERVAL_MIN_MS("raft.appendIntervalMinMs", "1",
       "Least time between two appendEntries calls from the leader to one follower (Ratis's "
-          + "log appender wait-time.min): longer sends fewer, bigger calls under load."),
+          + "log appender wait-time.min): longer sends fewer, bigger calls under load. At most a "
+          + "quarter of raft.electionTimeoutMinMs."),
   RAFT_SEGMENT_SIZE_MAX_BYTES("raft.segmentSizeMaxBytes", "8388608",
       "Size of one Raft log segment file."),
   RAFT_SNAPSHOT_THRESHOLD_ENTRIES("raft.snapshotThresholdEntries", "10000",

@@ -82,6 +82,13 @@ public final class NodeConfig {
       throw new ConfigException("raft.electionTimeoutMaxMs (" + electionMax
           + ") must be above raft.electionTimeoutMinMs (" + electionMin + ")");
     }
+    // A follower hears from the leader no more often than this: near the election timeout it
+    // would start elections against a healthy leader.
+    long appendIntervalMin = longValue(ConfigKey.RAFT_APPEND_INTERVAL_MIN_MS, 1, 600_000);
+    if (appendIntervalMin > electionMin / 4) {
+      throw new ConfigException("raft.appendIntervalMinMs (" + appendIntervalMin
+          + ") must be at most a quarter of raft.electionTimeoutMinMs (" + electionMin + ")");
+    }
     for (ConfigKey key : ConfigKey.values()) {
       if (key.key().endsWith("Ms") || key.key().endsWith("Bytes") || key.key().endsWith("Max")
           || key.key().endsWith("Min") || key.key().endsWith("Entries")

@@ -59,6 +59,14 @@ class NodeConfigTest {
     inverted.put("raft.electionTimeoutMaxMs", "2000");
     assertTrue(refusal(inverted).contains("raft.electionTimeoutMaxMs"));
 
+    Map<String, String> sparseAppends = valid();
+    sparseAppends.put("raft.appendIntervalMinMs", "251"); // election timeout min: 1000
+    assertTrue(refusal(sparseAppends).contains("raft.appendIntervalMinMs (251) must be at most"
+        + " a quarter of raft.electionTimeoutMinMs (1000)"));
+    sparseAppends.put("raft.appendIntervalMinMs", "250");
+    assertEquals(250,
+        NodeConfig.of(sparseAppends).longValue(ConfigKey.RAFT_APPEND_INTERVAL_MIN_MS));
+
     Map<String, String> store = valid();
     store.put("store.type", "postgres");
     assertTrue(refusal(store).contains("store.type"));
