@@ -33,10 +33,11 @@ public final class SqlAccountService implements AccountService {
    * other transactions committed updates of that row: after recovery the row holds an older
    * value than the transactions that committed with it say (money and journal disagree). A try
    * that finds too little money does exactly that (it locks the account, throws, and the fence
-   * rolls back to its savepoint). The chaos suite lost 11 and 40 units that way; the
-   * reproduction in {@code SqlBankCrashTest} (and a plain-JDBC one, in the closing note of the
-   * chaos issue) loses money within a few kills with concurrent transactions and never with
-   * serialized ones. A bank on a server database (PostgreSQL, MySQL) keeps its pool.
+   * rolls back to its savepoint). The chaos suite lost 11 and 40 units that way. This bank under
+   * load, killed every 2-7 s, lost money from the 14th kill with a pool of 16 and kept it over 40
+   * kills with one connection; the plain-JDBC probe in {@code scripts/h2-kill-probe} shows the
+   * same without any Sequent code. A bank on a server database (PostgreSQL, MySQL) keeps its
+   * pool.
    */
   static final int CONNECTIONS_MAX = 1;
   static final int CONNECTION_WAIT_SECONDS = 10;

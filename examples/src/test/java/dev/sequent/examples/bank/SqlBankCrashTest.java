@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>This guards the fix for the money the chaos suite lost at bank-b (see {@link
  * SqlAccountService#CONNECTIONS_MAX}): with the bank's transactions concurrent (a pool of 16), a
  * longer probe of this kind (4 try threads, kills after 2-7 s of load) broke the agreement at
- * its 5th and 14th kill, and a plain-JDBC probe at its 9th; with one connection 40 kills kept
- * it. The eight short runs here are a regression guard, not a proof: an H2 bug this rare needs
+ * its 14th kill (at its 5th on H2 2.3.232), and a plain-JDBC probe at its 9th; with one
+ * connection 40 kills kept it. The eight short runs here are a regression guard, not a proof: an H2 bug this rare needs
  * more kills ({@code -DsqlBankCrash.kills=40}) to show itself reliably.
  */
 class SqlBankCrashTest {
