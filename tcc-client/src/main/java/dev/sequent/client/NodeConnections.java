@@ -2,6 +2,7 @@ package dev.sequent.client;
 
 import dev.sequent.protocol.tls.ClientTls;
 import dev.sequent.protocol.wire.Envelope;
+import dev.sequent.protocol.wire.Flushes;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
 import io.netty.bootstrap.Bootstrap;
@@ -81,6 +82,7 @@ final class NodeConnections implements AutoCloseable {
     return new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel channel) {
+        channel.pipeline().addLast("flushes", Flushes.consolidating());
         if (tls != null) {
           channel.pipeline().addLast("tls",
               tls.newHandler(channel.alloc(), node.getHostString(), node.getPort()));

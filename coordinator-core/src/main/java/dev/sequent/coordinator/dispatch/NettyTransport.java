@@ -8,6 +8,7 @@ import dev.sequent.protocol.proto.Phase2Call;
 import dev.sequent.protocol.tls.ClientTls;
 import dev.sequent.protocol.tls.TlsFailures;
 import dev.sequent.protocol.wire.Envelope;
+import dev.sequent.protocol.wire.Flushes;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
 import io.netty.bootstrap.Bootstrap;
@@ -111,6 +112,7 @@ final class NettyTransport implements Transport {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {
+            channel.pipeline().addLast(Flushes.consolidating());
             if (tls != null) {
               channel.pipeline().addLast(
                   tls.newHandler(channel.alloc(), host, address.getPort()));

@@ -4,6 +4,7 @@ import dev.sequent.coordinator.config.Peer;
 import dev.sequent.coordinator.propose.Proposer;
 import dev.sequent.coordinator.raft.RaftNode;
 import dev.sequent.protocol.tls.ServerTls;
+import dev.sequent.protocol.wire.Flushes;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -61,6 +62,7 @@ public final class IngressServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             ServerTls tls = settings.tls();
+            ch.pipeline().addLast("flushes", Flushes.consolidating());
             if (tls != null) {
               ch.pipeline().addLast("tls-gate", tls.newGate());
             }

@@ -6,6 +6,7 @@ import dev.sequent.client.TryResult;
 import dev.sequent.protocol.Outcome;
 import dev.sequent.protocol.tls.ServerTls;
 import dev.sequent.protocol.tls.TlsSettings;
+import dev.sequent.protocol.wire.Flushes;
 import dev.sequent.protocol.wire.FrameDecoder;
 import dev.sequent.protocol.wire.FrameEncoder;
 import dev.sequent.protocol.wire.WireFormat;
@@ -215,6 +216,7 @@ public final class ParticipantEndpoint implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel channel) {
             connections.add(channel);
+            channel.pipeline().addLast("flushes", Flushes.consolidating());
             if (tls != null) {
               channel.pipeline().addLast("tls-gate", tls.newGate());
             }
