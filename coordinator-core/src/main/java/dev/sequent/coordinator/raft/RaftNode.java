@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.Parameters;
@@ -74,6 +75,12 @@ public final class RaftNode implements AutoCloseable {
    * a few MB at thousands of entries per second.
    */
   static final long RETRY_CACHE_EXPIRY_MS = 30_000;
+  /**
+   * Threads the JVM's common pool needs so that Ratis's {@code thenComposeAsync} on a follower's
+   * append path queues its task instead of starting a thread per task (CompletableFuture's rule
+   * for a pool of one). ServerMain sets it; an embedding JVM is told at start.
+   */
+  public static final int COMMON_POOL_PARALLELISM_MIN = 2;
 
   private final RaftServer server;
   private final RaftGroup group;
@@ -204,6 +211,12 @@ public final class RaftNode implements AutoCloseable {
   public void start() throws IOException {
     server.start();
     LOG.info("Raft server {} started in group {}", selfId, group.getGroupId());
+    if (ForkJoinPool.getCommonPoolParallelism() < COMMON_POOL_PARALLELISM_MIN) {
+      LOG.warn("Raft server {}: the JVM's common pool has {} thread(s), so every follower append"
+          + " starts a new thread (Ratis completes appends on that pool); start the JVM with"
+          + " -Djava.util.concurrent.ForkJoinPool.common.parallelism={}", selfId,
+          ForkJoinPool.getCommonPoolParallelism(), COMMON_POOL_PARALLELISM_MIN);
+    }
   }
 
   /** Proposes an encoded log entry through the local server; completes with the apply reply. */
