@@ -99,7 +99,7 @@ public final class NodeMetrics implements AutoCloseable {
 
   /** Counts txns as this node applies entries; call before the node starts applying. */
   public void observe(TccStateMachine stateMachine) {
-    txns = new TxnMetrics(stateMachine.table(), registry, nodeId);
+    txns = new TxnMetrics(registry, nodeId);
     stateMachine.onEntryApplied(txns);
   }
 

@@ -5,6 +5,7 @@ import dev.sequent.coordinator.log.LogEntryCodec;
 import dev.sequent.coordinator.table.Command;
 import dev.sequent.coordinator.table.CommandResult;
 import dev.sequent.coordinator.table.TransactionTable;
+import dev.sequent.coordinator.table.TxnChange;
 import dev.sequent.storage.AppliedIndex;
 import dev.sequent.storage.EntryVisitor;
 import dev.sequent.storage.StagedWrites;
@@ -127,9 +128,11 @@ public final class TccStateMachine extends BaseStateMachine {
    * @param index the entry's Raft index
    * @param clusterTimeMs the cluster time the entry was applied at (what the table used)
    * @param results one per command, in order
+   * @param changes the txn lifecycle steps the entry made, in order (what metrics count)
    */
   public record AppliedEntry(long index, long clusterTimeMs, List<Command> commands,
-      List<CommandResult> results, StateReader before, StateReader after) {}
+      List<CommandResult> results, List<TxnChange> changes, StateReader before,
+      StateReader after) {}
 
   /**
    * Sees every entry this node applies (not the replays it skips), on the apply thread, after the
@@ -286,9 +289,10 @@ public final class TccStateMachine extends BaseStateMachine {
       LogEntry decoded =
           LogEntryCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
       StagedWrites staged = current.stage();
+      List<TxnChange> changes = new ArrayList<>();
       List<CommandResult> results =
-          table.applyEntry(decoded.leaderTimeMs(), decoded.commands(), staged);
-      observe(termIndex.getIndex(), decoded.commands(), results, current, staged);
+          table.applyEntry(decoded.leaderTimeMs(), decoded.commands(), staged, changes::add);
+      observe(termIndex.getIndex(), decoded.commands(), results, changes, current, staged);
       current.commit(staged, new AppliedIndex(termIndex.getTerm(), termIndex.getIndex()));
       updateLastAppliedTermIndex(termIndex);
       appliedListeners.forEach(TccStateMachine::runQuietly);
@@ -305,14 +309,14 @@ public final class TccStateMachine extends BaseStateMachine {
    * view of this entry, never the entry itself.
    */
   private void observe(long index, List<Command> commands, List<CommandResult> results,
-      StateStore before, StagedWrites after) {
+      List<TxnChange> changes, StateStore before, StagedWrites after) {
     List<EntryObserver> observers = entryObservers;
     if (observers.isEmpty()) {
       return;
     }
     AppliedEntry entry;
     try {
-      entry = new AppliedEntry(index, table.clusterTimeMs(after), commands, results,
+      entry = new AppliedEntry(index, table.clusterTimeMs(after), commands, results, changes,
           readOnly(before), readOnly(after));
     } catch (RuntimeException e) {
       LOG.warn("Cannot show entry {} to its observers", index, e);

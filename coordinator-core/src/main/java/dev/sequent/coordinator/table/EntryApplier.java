@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Applies the commands of one entry at one cluster time. Short-lived: one per entry, holding no
@@ -31,12 +32,14 @@ final class EntryApplier {
   private final StagedTable table;
   private final long nowMs;
   private final Phase2Applier phase2;
+  private final Consumer<TxnChange> changes;
 
-  EntryApplier(TableLimits limits, StagedTable table, long nowMs) {
+  EntryApplier(TableLimits limits, StagedTable table, long nowMs, Consumer<TxnChange> changes) {
     this.limits = limits;
     this.table = table;
     this.nowMs = nowMs;
-    this.phase2 = new Phase2Applier(limits, table);
+    this.changes = changes;
+    this.phase2 = new Phase2Applier(limits, table, changes);
   }
 
   CommandResult apply(Command command) {
@@ -105,6 +108,7 @@ final class EntryApplier {
     table.putTxn(txn);
     table.putDeadline(deadlineMs, txn.xid());
     table.addActiveTxns(1);
+    changes.accept(TxnChange.of(TxnChange.Kind.BEGUN, txn));
     return CommandResult.ok(txn.toView());
   }
 
@@ -211,6 +215,8 @@ final class EntryApplier {
     table.deleteDeadline(txn.deadlineMs(), txn.xid());
     table.addActiveTxns(-1);
     table.putTxn(decided);
+    changes.accept(TxnChange.of(byExpiry ? TxnChange.Kind.EXPIRED : TxnChange.Kind.DECIDED,
+        decided));
     return decided;
   }
 

@@ -6,6 +6,7 @@ import static dev.sequent.protocol.Outcome.PHASE2_CALL_NOT_FOUND;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Applies the phase-two commands: acks, the operator's view of calls delivery gave up on, and
@@ -40,10 +41,12 @@ final class Phase2Applier {
 
   private final TableLimits limits;
   private final StagedTable table;
+  private final Consumer<TxnChange> changes;
 
-  Phase2Applier(TableLimits limits, StagedTable table) {
+  Phase2Applier(TableLimits limits, StagedTable table, Consumer<TxnChange> changes) {
     this.limits = limits;
     this.table = table;
+    this.changes = changes;
   }
 
   /**
@@ -104,7 +107,7 @@ final class Phase2Applier {
       BranchState state = located.branch().state();
       switch (state) {
         case PENDING, NEEDS_OPERATOR ->
-            table.putTxn(located.txn().withBranchState(located.index(), BranchState.ACKED));
+            putBranchState(located.txn(), located.index(), BranchState.ACKED);
         case RESOLVED_BY_OPERATOR -> { }
         default -> throw new IllegalStateException(
             "unacknowledged call " + participant + "#" + seq + " has branch state " + state);
@@ -163,10 +166,19 @@ final class Phase2Applier {
           "unacknowledged call " + participant + "#" + seq + " has branch state " + state);
     };
     if (moves) {
-      txn = txn.withBranchState(located.index(), target);
-      table.putTxn(txn);
+      txn = putBranchState(txn, located.index(), target);
     }
     return CommandResult.ok(txn.toView());
+  }
+
+  /** Moves one open branch on; the move that closes the txn's last open branch finishes it. */
+  private TxnRecord putBranchState(TxnRecord txn, int index, BranchState target) {
+    TxnRecord moved = txn.withBranchState(index, target);
+    table.putTxn(moved);
+    if (moved.state().isFinal()) {
+      changes.accept(TxnChange.of(TxnChange.Kind.FINISHED, moved));
+    }
+    return moved;
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The TCC transaction table: commands in, results and staged mutations out, nothing else. Pure
@@ -49,13 +50,23 @@ public final class TransactionTable {
    */
   public List<CommandResult> applyEntry(
       long leaderTimeMs, List<Command> commands, StagedWrites state) {
+    return applyEntry(leaderTimeMs, commands, state, change -> { });
+  }
+
+  /**
+   * {@link #applyEntry(long, List, StagedWrites)}, telling {@code changes} each lifecycle step
+   * the entry makes, in the order it makes them (metrics count these instead of reading the
+   * store).
+   */
+  public List<CommandResult> applyEntry(long leaderTimeMs, List<Command> commands,
+      StagedWrites state, Consumer<TxnChange> changes) {
     StagedTable table = new StagedTable(state);
     long persisted = table.clusterTimeMs();
     long nowMs = Math.max(persisted, leaderTimeMs);
     if (nowMs != persisted || !table.hasClusterTime()) {
       table.putClusterTimeMs(nowMs);
     }
-    EntryApplier applier = new EntryApplier(limits, table, nowMs);
+    EntryApplier applier = new EntryApplier(limits, table, nowMs, changes);
     List<CommandResult> results = new ArrayList<>(commands.size());
     for (Command command : commands) {
       results.add(applier.apply(command));

@@ -5,12 +5,14 @@ import dev.sequent.coordinator.table.Command;
 import dev.sequent.coordinator.table.CommandResult;
 import dev.sequent.coordinator.table.TableLimits;
 import dev.sequent.coordinator.table.TransactionTable;
+import dev.sequent.coordinator.table.TxnChange;
 import dev.sequent.storage.AppliedIndex;
 import dev.sequent.storage.InMemoryStateStore;
 import dev.sequent.storage.StagedWrites;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,7 @@ final class EntryHarness implements AutoCloseable {
 
   EntryHarness(TableLimits limits) {
     table = new TransactionTable(limits);
-    metrics = new TxnMetrics(table, registry, "n1");
+    metrics = new TxnMetrics(registry, "n1");
   }
 
   EntryHarness() {
@@ -38,10 +40,11 @@ final class EntryHarness implements AutoCloseable {
 
   List<CommandResult> apply(long leaderTimeMs, List<Command> commands) {
     StagedWrites staged = store.stage();
-    List<CommandResult> results = table.applyEntry(leaderTimeMs, commands, staged);
+    List<TxnChange> changes = new ArrayList<>();
+    List<CommandResult> results = table.applyEntry(leaderTimeMs, commands, staged, changes::add);
     index++;
     metrics.onEntry(new TccStateMachine.AppliedEntry(index, table.clusterTimeMs(staged),
-        commands, results, store, staged));
+        commands, results, changes, store, staged));
     store.commit(staged, new AppliedIndex(1, index));
     return results;
   }
