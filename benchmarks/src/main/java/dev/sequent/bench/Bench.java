@@ -28,7 +28,7 @@ import java.util.Map;
  * </ul>
  */
 public final class Bench {
-  private static final PrintStream OUT = System.out; // a program's report, not library logging
+  static final PrintStream OUT = System.out; // a program's report, not library logging
 
   private Bench() {}
 
@@ -60,6 +60,7 @@ public final class Bench {
     OUT.printf("  %.0f entries/s, p50 %s ms, p99 %s ms%n", baseline.entriesPerSecond(),
         baseline.latency().summaryMs().get("p50"), baseline.latency().summaryMs().get("p99"));
     try (Setup setup = Setup.start(options, out, options.branches())) {
+      setup.warmUpJit(options.concurrency(), options.branches(), options.jitWarmupMs());
       Measured measured = setup.measure(options.concurrency(), options.branches(),
           options.warmupMs(), options.durationMs(), null);
       Map<String, Object> json = measured.toJson(setup, options, options.concurrency(),
@@ -80,6 +81,7 @@ public final class Bench {
     int maxBranches = options.scalingBranches().stream().max(Integer::compare).orElse(1);
     List<Object> rows = new ArrayList<>();
     try (Setup setup = Setup.start(options, out, maxBranches)) {
+      setup.warmUpJit(options.concurrency(), options.branches(), options.jitWarmupMs());
       OUT.printf("%-12s %-9s %10s %10s %10s %12s%n", "concurrency", "branches", "txns/s",
           "p50 ms", "p99 ms", "cmds/entry");
       for (int branches : options.scalingBranches()) {
@@ -109,6 +111,7 @@ public final class Bench {
 
   private static Map<String, Object> failover(BenchOptions options, Path out) throws Exception {
     try (Setup setup = Setup.start(options, out, options.branches())) {
+      setup.warmUpJit(options.concurrency(), options.branches(), options.jitWarmupMs());
       String[] killed = new String[1];
       Measured measured = setup.measure(options.concurrency(), options.branches(),
           options.warmupMs(), options.durationMs(), load -> {

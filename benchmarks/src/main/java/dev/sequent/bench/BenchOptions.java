@@ -11,7 +11,8 @@ import java.util.Map;
  * @param mode run (one measured run and the Raft baseline), scaling, failover, or finished
  */
 record BenchOptions(String mode, String layout, int concurrency, int branches, int payloadBytes,
-    int participants, long warmupMs, long durationMs, long finishedTxns, String out,
+    int participants, long jitWarmupMs, long warmupMs, long durationMs, long finishedTxns,
+    String out,
     List<Integer> scalingConcurrency, List<Integer> scalingBranches, String nodeHeap,
     Map<String, String> nodeSettings, List<String> nodeJvmOptions) {
 
@@ -24,7 +25,10 @@ record BenchOptions(String mode, String layout, int concurrency, int branches, i
     int branches = 2;
     int payload = 64;
     int participants = 2;
-    long warmupMs = 30_000; // the JIT: at 5 s, c=64 measured 1,007 txns/s; after 75 s, 2,008
+    // Four JVMs on two cores: the nodes' C2 compilers were still taking a fifth of their CPU
+    // 75 s into the load, and their compile time stopped growing about 90 s in (jstat).
+    long jitWarmupMs = 60_000;
+    long warmupMs = 30_000;
     long durationMs = 20_000;
     long finished = 1_000_000;
     String out = "target/bench";
@@ -55,6 +59,7 @@ record BenchOptions(String mode, String layout, int concurrency, int branches, i
             case "--branches" -> branches = positive(arg, value);
             case "--payload" -> payload = positive(arg, value);
             case "--participants" -> participants = positive(arg, value);
+            case "--jit-warmup-s" -> jitWarmupMs = Math.max(0, Integer.parseInt(value)) * 1000L;
             case "--warmup-s" -> warmupMs = positive(arg, value) * 1000L;
             case "--duration-s" -> durationMs = positive(arg, value) * 1000L;
             case "--txns" -> finished = Long.parseLong(value);
@@ -82,7 +87,7 @@ record BenchOptions(String mode, String layout, int concurrency, int branches, i
       }
     }
     return new BenchOptions(mode, layout, concurrency, branches, payload, participants,
-        warmupMs, durationMs, finished, out, scalingConcurrency, scalingBranches, nodeHeap,
+        jitWarmupMs, warmupMs, durationMs, finished, out, scalingConcurrency, scalingBranches, nodeHeap,
         Map.copyOf(nodeSettings), nodeJvmOptions);
   }
 

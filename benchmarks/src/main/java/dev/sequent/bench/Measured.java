@@ -35,6 +35,7 @@ record Measured(LoadRun load, long durationMs, Map<String, Map<String, Double>> 
     json.put("payloadBytes", options.payloadBytes());
     json.put("participants", setup.participantIds().size());
     json.put("durationMs", durationMs);
+    json.put("jitWarmupMs", options.jitWarmupMs());
     json.put("warmupMs", options.warmupMs());
     json.put("txnsPerSecond", Math.round(txnsPerSecond()));
     json.put("txnsCompleted", load.completed());

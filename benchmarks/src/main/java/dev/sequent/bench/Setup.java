@@ -79,15 +79,35 @@ final class Setup implements AutoCloseable {
     return participants.ids();
   }
 
+  /**
+   * Load that is not measured, once per cluster before its first measured run: every JVM's JIT
+   * compiles the hot paths while the work is the one that will be measured.
+   */
+  void warmUpJit(int concurrency, int branches, long jitWarmupMs) throws Exception {
+    if (jitWarmupMs <= 0) {
+      return;
+    }
+    Bench.OUT.printf("JIT warm-up: %d s of load at concurrency %d, not measured ...%n",
+        jitWarmupMs / 1000, concurrency);
+    LoadRun load = new LoadRun();
+    router.current = load;
+    load.run(client, participants.ids(), concurrency, branches, payloadBytes, jitWarmupMs, 1,
+        null);
+    router.current = null;
+  }
+
   /** One measured run: warm-up, then {@code durationMs} measured, node samples around it. */
   Measured measure(int concurrency, int branches, long warmupMs, long durationMs,
       Consumer<LoadRun> atHalfTime) throws Exception {
     LoadRun load = new LoadRun();
     router.current = load;
     Map<String, Map<String, Double>>[] samples = new Map[2];
+    long[] cpuBefore = new long[1];
     Thread sampler = new Thread(() -> {
       try {
         Thread.sleep(warmupMs);
+        // The generator's CPU over the same window as the nodes': the measured one.
+        cpuBefore[0] = loadGeneratorCpuNanos();
         samples[0] = coordinators.sample();
       } catch (Exception e) {
         samples[0] = Map.of();
@@ -95,7 +115,6 @@ final class Setup implements AutoCloseable {
     }, "bench-sampler");
     sampler.setDaemon(true);
     sampler.start();
-    long cpuBefore = loadGeneratorCpuNanos();
     load.run(client, participants.ids(), concurrency, branches, payloadBytes, warmupMs, durationMs,
         atHalfTime == null ? null : () -> atHalfTime.accept(load));
     sampler.join(10_000);
@@ -103,7 +122,7 @@ final class Setup implements AutoCloseable {
     long cpuAfter = loadGeneratorCpuNanos();
     router.current = null;
     return new Measured(load, durationMs, samples[0] == null ? Map.of() : samples[0],
-        samples[1], (cpuAfter - cpuBefore) / 1e9);
+        samples[1], (cpuAfter - cpuBefore[0]) / 1e9);
   }
 
   private static long loadGeneratorCpuNanos() {
