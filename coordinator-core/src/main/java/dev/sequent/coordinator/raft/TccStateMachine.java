@@ -9,7 +9,6 @@ import dev.sequent.coordinator.table.TxnChange;
 import dev.sequent.storage.AppliedIndex;
 import dev.sequent.storage.EntryVisitor;
 import dev.sequent.storage.StagedWrites;
-import dev.sequent.storage.StateReader;
 import dev.sequent.storage.StateStore;
 import java.io.File;
 import java.io.IOException;
@@ -121,9 +120,8 @@ public final class TccStateMachine extends BaseStateMachine {
   }
 
   /**
-   * What one applied entry did, as an {@link EntryObserver} sees it. The two readers are valid
-   * only during the call: {@code before} is the state as the previous entry left it, {@code after}
-   * the state this entry is about to commit. Both are read-only.
+   * What one applied entry did, as an {@link EntryObserver} sees it. Observers learn what changed
+   * from {@code changes}, reported by the table as it made them, and read nothing.
    *
    * @param index the entry's Raft index
    * @param clusterTimeMs the cluster time the entry was applied at (what the table used)
@@ -131,14 +129,13 @@ public final class TccStateMachine extends BaseStateMachine {
    * @param changes the txn lifecycle steps the entry made, in order (what metrics count)
    */
   public record AppliedEntry(long index, long clusterTimeMs, List<Command> commands,
-      List<CommandResult> results, List<TxnChange> changes, StateReader before,
-      StateReader after) {}
+      List<CommandResult> results, List<TxnChange> changes) {}
 
   /**
    * Sees every entry this node applies (not the replays it skips), on the apply thread, after the
-   * table applied it and before its writes are committed, so that it can compare before and after.
-   * It observes only: it must not block, must read little (it delays every later apply), and
-   * whatever it throws is logged and dropped, never allowed to fail the apply.
+   * table applied it and before its writes are committed. It observes only: it must not block
+   * (it delays every later apply), and whatever it throws is logged and dropped, never allowed to
+   * fail the apply.
    */
   @FunctionalInterface
   public interface EntryObserver {
@@ -292,7 +289,7 @@ public final class TccStateMachine extends BaseStateMachine {
       List<TxnChange> changes = new ArrayList<>();
       List<CommandResult> results =
           table.applyEntry(decoded.leaderTimeMs(), decoded.commands(), staged, changes::add);
-      observe(termIndex.getIndex(), decoded.commands(), results, changes, current, staged);
+      observe(termIndex.getIndex(), decoded.commands(), results, changes, staged);
       current.commit(staged, new AppliedIndex(termIndex.getTerm(), termIndex.getIndex()));
       updateLastAppliedTermIndex(termIndex);
       appliedListeners.forEach(TccStateMachine::runQuietly);
@@ -309,15 +306,14 @@ public final class TccStateMachine extends BaseStateMachine {
    * view of this entry, never the entry itself.
    */
   private void observe(long index, List<Command> commands, List<CommandResult> results,
-      List<TxnChange> changes, StateStore before, StagedWrites after) {
+      List<TxnChange> changes, StagedWrites after) {
     List<EntryObserver> observers = entryObservers;
     if (observers.isEmpty()) {
       return;
     }
     AppliedEntry entry;
     try {
-      entry = new AppliedEntry(index, table.clusterTimeMs(after), commands, results, changes,
-          readOnly(before), readOnly(after));
+      entry = new AppliedEntry(index, table.clusterTimeMs(after), commands, results, changes);
     } catch (RuntimeException e) {
       LOG.warn("Cannot show entry {} to its observers", index, e);
       return;
@@ -329,22 +325,6 @@ public final class TccStateMachine extends BaseStateMachine {
         LOG.warn("Observer {} failed on entry {}", observer, index, e);
       }
     }
-  }
-
-  /** A view that cannot be cast back to the store or the staged writes it reads. */
-  private static StateReader readOnly(StateReader reader) {
-    return new StateReader() {
-      @Override
-      public byte[] get(String keyspace, byte[] key) {
-        return reader.get(keyspace, key);
-      }
-
-      @Override
-      public void scan(String keyspace, byte[] fromInclusive, byte[] toExclusive,
-          EntryVisitor visitor) {
-        reader.scan(keyspace, fromInclusive, toExclusive, visitor);
-      }
-    };
   }
 
   @Override

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A table over an in-memory store with {@link TxnMetrics} watching, applying entries the way the
- * Raft adapter does: stage, apply, show the entry to the observer (state before and after), then
+ * Raft adapter does: stage, apply (collecting the txn changes), show the entry to the observer, then
  * commit.
  */
 final class EntryHarness implements AutoCloseable {
@@ -44,7 +44,7 @@ final class EntryHarness implements AutoCloseable {
     List<CommandResult> results = table.applyEntry(leaderTimeMs, commands, staged, changes::add);
     index++;
     metrics.onEntry(new TccStateMachine.AppliedEntry(index, table.clusterTimeMs(staged),
-        commands, results, changes, store, staged));
+        commands, results, changes));
     store.commit(staged, new AppliedIndex(1, index));
     return results;
   }
