@@ -87,8 +87,8 @@ record BenchOptions(String mode, String layout, int concurrency, int branches, i
       }
     }
     return new BenchOptions(mode, layout, concurrency, branches, payload, participants,
-        jitWarmupMs, warmupMs, durationMs, finished, out, scalingConcurrency, scalingBranches, nodeHeap,
-        Map.copyOf(nodeSettings), nodeJvmOptions);
+        jitWarmupMs, warmupMs, durationMs, finished, out, scalingConcurrency, scalingBranches,
+        nodeHeap, Map.copyOf(nodeSettings), nodeJvmOptions);
   }
 
   private static int positive(String option, String value) {

@@ -42,7 +42,8 @@ public final class ServerMain {
   private ServerMain() {}
 
   /** The JVM's own property; a value given on the command line wins. */
-  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+  static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
 
   /**
    * Gives the JVM's common pool at least {@link RaftNode#COMMON_POOL_PARALLELISM_MIN} threads

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A table over an in-memory store with {@link TxnMetrics} watching, applying entries the way the
- * Raft adapter does: stage, apply (collecting the txn changes), show the entry to the observer, then
- * commit.
+ * Raft adapter does: stage, apply (collecting the txn changes), show the entry to the observer,
+ * then commit.
  */
 final class EntryHarness implements AutoCloseable {
   final TransactionTable table;

@@ -27,8 +27,14 @@ final class TableHarness implements AutoCloseable {
   }
 
   List<CommandResult> apply(long leaderTimeMs, List<Command> commands) {
+    return apply(leaderTimeMs, commands, change -> { });
+  }
+
+  /** Applies one entry, telling {@code changes} the txn lifecycle steps it makes. */
+  List<CommandResult> apply(long leaderTimeMs, List<Command> commands,
+      java.util.function.Consumer<TxnChange> changes) {
     StagedWrites staged = store.stage();
-    List<CommandResult> results = table.applyEntry(leaderTimeMs, commands, staged);
+    List<CommandResult> results = table.applyEntry(leaderTimeMs, commands, staged, changes);
     store.commit(staged, new AppliedIndex(1, ++index));
     return results;
   }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sequent.coordinator.table.TxnChange.Kind;
 import dev.sequent.protocol.Outcome;
-import dev.sequent.storage.AppliedIndex;
-import dev.sequent.storage.InMemoryStateStore;
-import dev.sequent.storage.StagedWrites;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,21 +16,17 @@ import org.junit.jupiter.api.Test;
  * makes it, with the cluster times of the record; retries, repeats and refusals report nothing.
  */
 class TxnChangeTest {
-  private final TransactionTable table = new TransactionTable(TableLimits.DEFAULTS);
-  private final InMemoryStateStore store = InMemoryStateStore.create(TransactionTable.keyspaces());
-  private long index;
+  private final TableHarness h = new TableHarness();
 
   @AfterEach
   void close() {
-    store.close();
+    h.close();
   }
 
   /** Applies one entry; returns what it reported. */
   private List<TxnChange> apply(long leaderTimeMs, Command... commands) {
-    StagedWrites staged = store.stage();
     List<TxnChange> changes = new ArrayList<>();
-    table.applyEntry(leaderTimeMs, Arrays.asList(commands), staged, changes::add);
-    store.commit(staged, new AppliedIndex(1, ++index));
+    h.apply(leaderTimeMs, Arrays.asList(commands), changes::add);
     return changes;
   }
 
@@ -94,15 +87,14 @@ class TxnChangeTest {
 
     assertEquals(List.of(new TxnChange(Kind.DECIDED, "x1", Decision.CONFIRM, 1_000, 1_100)),
         apply(1_100, new Command.Decide("x1", Decision.CONFIRM)));
-    assertEquals(TxnState.CONFIRMED, table.find(store, "x1").state());
+    assertEquals(TxnState.CONFIRMED, h.find("x1").state());
   }
 
   @Test
   void aRefusedBeginReportsNothing() {
-    StagedWrites staged = store.stage();
     List<TxnChange> changes = new ArrayList<>();
-    List<CommandResult> results = table.applyEntry(1_000,
-        List.of(new Command.Begin("x1", 1, List.of())), staged, changes::add);
+    List<CommandResult> results =
+        h.apply(1_000, List.of(new Command.Begin("x1", 1, List.of())), changes::add);
     assertEquals(Outcome.TIMEOUT_OUT_OF_RANGE, results.get(0).outcome());
     assertEquals(List.of(), changes);
   }
